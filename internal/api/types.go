@@ -1,0 +1,190 @@
+package api
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Group, Version and Kind identify the resource users write.
+const (
+	Group   = "zookeeper-fn.dev"
+	Version = "v1alpha1"
+	Kind    = "ZookeeperSpec"
+)
+
+// APIVersion is Group/Version as it appears in YAML.
+var APIVersion = Group + "/" + Version
+
+// ZookeeperSpec describes one ZooKeeper ensemble. The function expands it
+// into every object the ensemble needs.
+type ZookeeperSpec struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+	Spec              Spec `json:"spec,omitempty"`
+}
+
+// Spec is the body of a ZookeeperSpec.
+type Spec struct {
+	// Replicas is the ensemble size: an odd number, so that a majority
+	// survives the loss of (replicas-1)/2 members.
+	Replicas *int32 `json:"replicas,omitempty"`
+	// Image is the ZooKeeper image. The rendered scripts assume the
+	// official image's layout (bash, zkServer.sh on PATH, uid 1000).
+	Image           string            `json:"image,omitempty"`
+	ImagePullPolicy corev1.PullPolicy `json:"imagePullPolicy,omitempty"`
+	// Resources are the container's requests and limits.
+	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
+	// JVM sets the heap and extra JVM flags.
+	JVM JVM `json:"jvm,omitempty"`
+	// Storage describes the data (and optional transaction-log) volumes.
+	Storage Storage `json:"storage,omitempty"`
+	// Placement spreads members over failure domains.
+	Placement Placement `json:"placement,omitempty"`
+	// ZooKeeper holds zoo.cfg settings.
+	ZooKeeper ZooKeeper `json:"zookeeper,omitempty"`
+	// NetworkPolicy restricts traffic to what the ensemble needs.
+	NetworkPolicy NetworkPolicy `json:"networkPolicy,omitempty"`
+	// ClusterDomain is the cluster's DNS domain, used in server.X hostnames.
+	ClusterDomain string `json:"clusterDomain,omitempty"`
+}
+
+// JVM configures the Java process.
+type JVM struct {
+	// Heap is the maximum heap (-Xmx). When empty it is 75% of the memory
+	// limit (or request), leaving room for metaspace, thread stacks and
+	// direct buffers inside the container's memory.
+	Heap *resource.Quantity `json:"heap,omitempty"`
+	// Flags are appended to the server's JVM flags.
+	Flags []string `json:"flags,omitempty"`
+}
+
+// Storage describes the member volumes.
+type Storage struct {
+	// ClassName is the StorageClass of the claims; empty means the
+	// cluster's default class.
+	ClassName string `json:"className,omitempty"`
+	// Size of each member's data volume.
+	Size *resource.Quantity `json:"size,omitempty"`
+	// AccessMode of the claims: ReadWriteOnce or ReadWriteOncePod.
+	AccessMode corev1.PersistentVolumeAccessMode `json:"accessMode,omitempty"`
+	// ReclaimPolicy of the volumes the function creates (the StorageClass
+	// and static PersistentVolumes): Retain or Delete.
+	ReclaimPolicy corev1.PersistentVolumeReclaimPolicy `json:"reclaimPolicy,omitempty"`
+	// DataLog, when set, gives the transaction log its own volume
+	// (dataLogDir), the admin guide's main performance advice.
+	DataLog *DataLogVolume `json:"dataLog,omitempty"`
+	// RetentionPolicy is the StatefulSet's PVC retention policy.
+	RetentionPolicy *RetentionPolicy `json:"retentionPolicy,omitempty"`
+	// StorageClass, when set, makes the function create the class.
+	StorageClass *StorageClass `json:"storageClass,omitempty"`
+	// PersistentVolumes, when set, makes the function create one static
+	// local volume per member, pre-bound to the member's claim.
+	PersistentVolumes *PersistentVolumes `json:"persistentVolumes,omitempty"`
+}
+
+// DataLogVolume is the separate transaction-log volume.
+type DataLogVolume struct {
+	Size *resource.Quantity `json:"size,omitempty"`
+	// ClassName defaults to storage.className.
+	ClassName string `json:"className,omitempty"`
+}
+
+// RetentionPolicy mirrors StatefulSetPersistentVolumeClaimRetentionPolicy
+// with Retain/Delete values.
+type RetentionPolicy struct {
+	WhenDeleted string `json:"whenDeleted,omitempty"`
+	WhenScaled  string `json:"whenScaled,omitempty"`
+}
+
+// StorageClass is the class the function creates when asked.
+type StorageClass struct {
+	Provisioner          string            `json:"provisioner,omitempty"`
+	Parameters           map[string]string `json:"parameters,omitempty"`
+	VolumeBindingMode    string            `json:"volumeBindingMode,omitempty"`
+	AllowVolumeExpansion *bool             `json:"allowVolumeExpansion,omitempty"`
+	MountOptions         []string          `json:"mountOptions,omitempty"`
+}
+
+// PersistentVolumes are static local volumes, one per member.
+type PersistentVolumes struct {
+	// Nodes names the node (kubernetes.io/hostname) that holds member i's
+	// disk; one entry per replica, all different.
+	Nodes []string `json:"nodes,omitempty"`
+	// Path is the directory on each node; member volumes live in
+	// <path>/data and <path>/datalog.
+	Path string `json:"path,omitempty"`
+}
+
+// Anti-affinity modes.
+const (
+	AntiAffinityRequired  = "required"
+	AntiAffinityPreferred = "preferred"
+	AntiAffinityNone      = "none"
+)
+
+// Placement controls where members run.
+type Placement struct {
+	// AntiAffinity keeps members off the same topology domain:
+	// required, preferred or none.
+	AntiAffinity string `json:"antiAffinity,omitempty"`
+	// TopologyKey is the domain for anti-affinity (kubernetes.io/hostname).
+	TopologyKey string `json:"topologyKey,omitempty"`
+	// ZoneSpread spreads members evenly over zones: required, preferred or none.
+	ZoneSpread string `json:"zoneSpread,omitempty"`
+	// ZoneTopologyKey is the zone label (topology.kubernetes.io/zone).
+	ZoneTopologyKey   string              `json:"zoneTopologyKey,omitempty"`
+	NodeSelector      map[string]string   `json:"nodeSelector,omitempty"`
+	Tolerations       []corev1.Toleration `json:"tolerations,omitempty"`
+	PriorityClassName string              `json:"priorityClassName,omitempty"`
+}
+
+// ZooKeeper holds the zoo.cfg settings the function manages.
+type ZooKeeper struct {
+	TickTime       *int32     `json:"tickTime,omitempty"`
+	InitLimit      *int32     `json:"initLimit,omitempty"`
+	SyncLimit      *int32     `json:"syncLimit,omitempty"`
+	MaxClientCnxns *int32     `json:"maxClientCnxns,omitempty"`
+	Autopurge      *Autopurge `json:"autopurge,omitempty"`
+	// ReadOnlyMode lets a member cut off from the quorum serve reads to
+	// clients that ask for read-only sessions.
+	ReadOnlyMode *bool `json:"readOnlyMode,omitempty"`
+	// FourLetterWords is the 4lw whitelist; srvr and ruok, which the
+	// probes use, are always added.
+	FourLetterWords []string     `json:"fourLetterWords,omitempty"`
+	AdminServer     *AdminServer `json:"adminServer,omitempty"`
+	Metrics         *Metrics     `json:"metrics,omitempty"`
+	// Config holds further zoo.cfg properties; only keys ZooKeeper knows
+	// and the function does not manage are accepted.
+	Config map[string]string `json:"config,omitempty"`
+}
+
+// Autopurge keeps the newest snapshots and purges the rest.
+type Autopurge struct {
+	SnapRetainCount *int32 `json:"snapRetainCount,omitempty"`
+	// PurgeInterval in hours; 0 disables purging.
+	PurgeInterval *int32 `json:"purgeInterval,omitempty"`
+}
+
+// AdminServer is ZooKeeper's embedded Jetty admin server.
+type AdminServer struct {
+	Enabled *bool  `json:"enabled,omitempty"`
+	Port    *int32 `json:"port,omitempty"`
+}
+
+// Metrics is ZooKeeper's Prometheus metrics provider.
+type Metrics struct {
+	Enabled *bool  `json:"enabled,omitempty"`
+	Port    *int32 `json:"port,omitempty"`
+}
+
+// NetworkPolicy restricts ingress and egress of the members.
+type NetworkPolicy struct {
+	Enabled *bool `json:"enabled,omitempty"`
+	// Clients may reach the client port; default: every pod in the
+	// ensemble's namespace.
+	Clients []networkingv1.NetworkPolicyPeer `json:"clients,omitempty"`
+	// Scrapers may reach the metrics port; default: any pod in any namespace.
+	Scrapers []networkingv1.NetworkPolicyPeer `json:"scrapers,omitempty"`
+}

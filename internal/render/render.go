@@ -1,0 +1,37 @@
+package render
+
+import (
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
+)
+
+// Object is what the builders return: a typed object with its TypeMeta set.
+type Object = runtime.Object
+
+// Ensemble returns every object of the ensemble, in a fixed order.
+func Ensemble(z *api.ZookeeperSpec) []Object {
+	e := names.For(z)
+	cm := ConfigMap(z, e)
+	objs := []Object{
+		ServiceAccount(e),
+		cm,
+		HeadlessService(e),
+		ClientService(z, e),
+		StatefulSet(z, e, ConfigHash(cm)),
+		PodDisruptionBudget(e),
+	}
+	if *z.Spec.NetworkPolicy.Enabled {
+		objs = append(objs, NetworkPolicy(z, e))
+	}
+	if z.Spec.Storage.StorageClass != nil {
+		objs = append(objs, StorageClass(z, e))
+	}
+	if z.Spec.Storage.PersistentVolumes != nil {
+		for _, pv := range PersistentVolumes(z, e) {
+			objs = append(objs, pv)
+		}
+	}
+	return objs
+}
