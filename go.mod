@@ -3,6 +3,7 @@ module github.com/zookeeper-fn/zookeeper-fn
 go 1.26.8
 
 require (
+	github.com/stretchr/testify v1.12.1
 	k8s.io/api v0.37.2
 	k8s.io/apimachinery v0.37.2
 	sigs.k8s.io/kustomize/kyaml v0.21.2

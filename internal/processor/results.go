@@ -14,7 +14,7 @@ import (
 // result builds a KRM result about resource n and field path.
 func result(n *yaml.RNode, path, msg string, sev framework.Severity) *framework.Result {
 	r := &framework.Result{
-		Message:  fmt.Sprintf("%s %s: %s", n.GetKind(), describe(n), msg),
+		Message:  msg,
 		Severity: sev,
 		ResourceRef: &yaml.ResourceIdentifier{
 			TypeMeta: yaml.TypeMeta{APIVersion: n.GetApiVersion(), Kind: n.GetKind()},
@@ -22,7 +22,7 @@ func result(n *yaml.RNode, path, msg string, sev framework.Severity) *framework.
 		},
 	}
 	if path != "" {
-		r.Message = fmt.Sprintf("%s %s: %s %s", n.GetKind(), describe(n), path, msg)
+		r.Message = path + " " + msg
 		r.Field = &framework.Field{Path: path}
 	}
 	if f := n.GetAnnotations()[kioutil.PathAnnotation]; f != "" {
@@ -31,12 +31,6 @@ func result(n *yaml.RNode, path, msg string, sev framework.Severity) *framework.
 	return r
 }
 
-func describe(n *yaml.RNode) string {
-	if ns := n.GetNamespace(); ns != "" {
-		return fmt.Sprintf("%q in namespace %q", n.GetName(), ns)
-	}
-	return fmt.Sprintf("%q", n.GetName())
-}
 
 // checkConflicts finds two specs with one name and generated objects that
 // would overwrite resources the function does not own.
