@@ -1,0 +1,150 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+)
+
+func decode(t *testing.T, doc string) (*api.ZookeeperSpec, api.Problems) {
+	t.Helper()
+	n, err := yaml.Parse(doc)
+	require.NoError(t, err)
+	b, err := n.MarshalJSON()
+	require.NoError(t, err)
+	z, ps := api.Decode(b)
+	if z != nil {
+		ps = append(ps, z.Check()...)
+	}
+	return z, ps
+}
+
+const header = "apiVersion: zookeeper-fn.dev/v1alpha1\nkind: ZookeeperSpec\nmetadata: {name: zk, namespace: ns}\n"
+
+func TestDefaults(t *testing.T) {
+	z, ps := decode(t, header)
+	require.False(t, ps.HasErrors(), ps.Error())
+	s := z.Spec
+	assert.EqualValues(t, 3, *s.Replicas)
+	assert.Equal(t, api.DefaultImage, s.Image)
+	assert.Equal(t, "cluster.local", s.ClusterDomain)
+	assert.Equal(t, "10Gi", s.Storage.Size.String())
+	assert.EqualValues(t, "ReadWriteOnce", s.Storage.AccessMode)
+	assert.EqualValues(t, "Retain", s.Storage.ReclaimPolicy)
+	assert.Equal(t, "Retain", s.Storage.RetentionPolicy.WhenDeleted)
+	assert.Equal(t, "Retain", s.Storage.RetentionPolicy.WhenScaled)
+	assert.Equal(t, "preferred", s.Placement.AntiAffinity)
+	assert.Equal(t, "kubernetes.io/hostname", s.Placement.TopologyKey)
+	assert.Equal(t, "none", s.Placement.ZoneSpread)
+	assert.EqualValues(t, 2000, *s.ZooKeeper.TickTime)
+	assert.EqualValues(t, 5, *s.ZooKeeper.Autopurge.SnapRetainCount)
+	assert.EqualValues(t, 24, *s.ZooKeeper.Autopurge.PurgeInterval)
+	assert.Equal(t, []string{"srvr", "ruok", "mntr", "conf", "stat"}, s.ZooKeeper.FourLetterWords)
+	assert.True(t, *s.ZooKeeper.Metrics.Enabled)
+	assert.True(t, *s.NetworkPolicy.Enabled)
+	assert.EqualValues(t, 768, s.HeapMiB(), "75% of the default 1Gi limit")
+}
+
+func TestDefaultsKeepUserValues(t *testing.T) {
+	z, ps := decode(t, header+`spec:
+  replicas: 5
+  resources: {limits: {memory: 4Gi}}
+  zookeeper: {fourLetterWords: [mntr], readOnlyMode: true}
+`)
+	require.False(t, ps.HasErrors(), ps.Error())
+	assert.EqualValues(t, 5, *z.Spec.Replicas)
+	assert.EqualValues(t, 3072, z.Spec.HeapMiB(), "heap follows the memory limit")
+	assert.Equal(t, []string{"mntr", "srvr", "ruok"}, z.Spec.ZooKeeper.FourLetterWords, "probe words are added")
+	assert.Empty(t, z.Spec.Resources.Requests, "no requests invented when limits are given")
+}
+
+func TestHeapExplicit(t *testing.T) {
+	z, ps := decode(t, header+"spec:\n  resources: {limits: {memory: 2Gi}}\n  jvm: {heap: 1Gi}\n")
+	require.False(t, ps.HasErrors(), ps.Error())
+	assert.EqualValues(t, 1024, z.Spec.HeapMiB())
+}
+
+// TestProblems: each bad input gives its own error, at its field, with a fix.
+func TestProblems(t *testing.T) {
+	cases := map[string]struct {
+		spec, path, contains string
+		warning              bool
+	}{
+		"even replicas":         {"replicas: 4", "spec.replicas", "use 3 or 5", false},
+		"zero replicas":         {"replicas: 0", "spec.replicas", "at least 1", false},
+		"huge replicas":         {"replicas: 1001", "spec.replicas", "at most 11", false},
+		"negative replicas":     {"replicas: -3", "spec.replicas", "at least 1", false},
+		"one replica warns":     {"replicas: 1", "spec.replicas", "no fault tolerance", true},
+		"replicas as string":    {`replicas: "three"`, "spec.replicas", "whole number", false},
+		"fractional replicas":   {"replicas: 2.5", "spec.replicas", "whole number", false},
+		"typo in field":         {"replicaz: 3", "spec.replicaz", `did you mean "replicas"`, false},
+		"bad quantity":          {"storage: {size: ten}", "spec.storage.size", "not a quantity", false},
+		"negative size":         {"storage: {size: -1Gi}", "spec.storage.size", "positive size", false},
+		"requests over limits":  {"resources: {requests: {memory: 2Gi}, limits: {memory: 1Gi}}", "spec.resources.requests.memory", "above the limit", false},
+		"heap over limit":       {"resources: {limits: {memory: 1Gi}}\n  jvm: {heap: 1Gi}", "spec.jvm.heap", "OOM-killed", false},
+		"Xmx in flags":          {"jvm: {flags: [-Xmx4g]}", "spec.jvm.flags[0]", "spec.jvm.heap", false},
+		"no memory limit":       {"resources: {requests: {memory: 1Gi}}", "spec.resources.limits.memory", "set a memory limit", true},
+		"bad access mode":       {"storage: {accessMode: ReadWriteMany}", "spec.storage.accessMode", "ReadWriteOnce", false},
+		"bad reclaim":           {"storage: {reclaimPolicy: Recycle}", "spec.storage.reclaimPolicy", "Retain", false},
+		"bad retention":         {"storage: {retentionPolicy: {whenScaled: Keep}}", "spec.storage.retentionPolicy.whenScaled", "Retain or Delete", false},
+		"class without name":    {"storage: {storageClass: {provisioner: x}}", "spec.storage.className", "is required", false},
+		"class w/o provisioner": {"storage: {className: a, storageClass: {}}", "spec.storage.storageClass.provisioner", "CSI driver", false},
+		"pv node count":         {"storage: {className: a, persistentVolumes: {path: /d, nodes: [a]}}", "spec.storage.persistentVolumes.nodes", "one node per member", false},
+		"pv duplicate node":     {"storage: {className: a, persistentVolumes: {path: /d, nodes: [a, b, a]}}", "spec.storage.persistentVolumes.nodes[2]", "distinct", false},
+		"pv relative path":      {"storage: {className: a, persistentVolumes: {path: d, nodes: [a, b, c]}}", "spec.storage.persistentVolumes.path", "absolute", false},
+		"bad anti-affinity":     {"placement: {antiAffinity: maybe}", "spec.placement.antiAffinity", "required, preferred or none", false},
+		"conflicting placement": {"placement: {antiAffinity: required, zoneSpread: required, topologyKey: topology.kubernetes.io/zone}", "spec.placement.topologyKey", "conflicts", false},
+		"unknown zoo.cfg key":   {"zookeeper: {config: {snapcount: '5'}}", "spec.zookeeper.config[snapcount]", `did you mean "snapCount"`, false},
+		"managed zoo.cfg key":   {"zookeeper: {config: {tickTime: '5'}}", "spec.zookeeper.config[tickTime]", "spec.zookeeper.tickTime", false},
+		"server line in config": {"zookeeper: {config: {server.9: 'x'}}", "spec.zookeeper.config[server.9]", "managed", false},
+		"bad 4lw":               {"zookeeper: {fourLetterWords: [ruok, kill]}", "spec.zookeeper.fourLetterWords[1]", "not a four-letter word", false},
+		"port clash":            {"zookeeper: {metrics: {port: 2181}}", "spec.zookeeper.metrics.port", "client port", false},
+		"snapRetain below 3":    {"zookeeper: {autopurge: {snapRetainCount: 1}}", "spec.zookeeper.autopurge.snapRetainCount", "at least 3", false},
+		"purge disabled":        {"zookeeper: {autopurge: {purgeInterval: 0}}", "spec.zookeeper.autopurge.purgeInterval", "never purged", true},
+		"bad domain":            {"clusterDomain: Not_A_Domain", "spec.clusterDomain", "DNS domain", false},
+		"bool as string":        {"zookeeper: {readOnlyMode: 'yes'}", "spec.zookeeper.readOnlyMode", "true or false", false},
+		"list for object":       {"placement: [required]", "spec.placement", "expected an object", false},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, ps := decode(t, header+"spec:\n  "+tc.spec+"\n")
+			var found *api.Problem
+			for i := range ps {
+				if ps[i].Path == tc.path {
+					found = &ps[i]
+				}
+			}
+			require.NotNil(t, found, "no problem at %s; got %+v", tc.path, ps)
+			assert.Contains(t, found.Message, tc.contains)
+			assert.Equal(t, tc.warning, found.Warning, "severity")
+		})
+	}
+}
+
+func TestNameLimits(t *testing.T) {
+	long := strings.Repeat("z", api.MaxNameLength+1)
+	_, ps := decode(t, "apiVersion: zookeeper-fn.dev/v1alpha1\nkind: ZookeeperSpec\nmetadata: {name: "+long+", namespace: ns}\n")
+	require.True(t, ps.HasErrors())
+	assert.Equal(t, "metadata.name", ps[0].Path)
+	assert.Contains(t, ps[0].Message, "namePrefix")
+
+	_, ps = decode(t, "apiVersion: zookeeper-fn.dev/v1alpha1\nkind: ZookeeperSpec\nmetadata: {name: "+long[:api.MaxNameLength]+", namespace: ns}\n")
+	assert.False(t, ps.HasErrors(), "a %d-character name fits: %v", api.MaxNameLength, ps)
+
+	_, ps = decode(t, "apiVersion: zookeeper-fn.dev/v1alpha1\nkind: ZookeeperSpec\nmetadata: {name: Bad_Name, namespace: ns}\n")
+	require.True(t, ps.HasErrors())
+	assert.Contains(t, ps[0].Message, "DNS label")
+}
+
+func TestMissingNamespaceWarns(t *testing.T) {
+	_, ps := decode(t, "apiVersion: zookeeper-fn.dev/v1alpha1\nkind: ZookeeperSpec\nmetadata: {name: zk}\n")
+	require.False(t, ps.HasErrors())
+	require.Len(t, ps, 1)
+	assert.Equal(t, "metadata.namespace", ps[0].Path)
+	assert.True(t, ps[0].Warning)
+}
