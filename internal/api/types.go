@@ -32,7 +32,8 @@ type Spec struct {
 	Replicas *int32 `json:"replicas,omitempty"`
 	// Image is the ZooKeeper image. The rendered scripts assume the
 	// official image's layout (bash, zkServer.sh on PATH, uid 1000).
-	Image           string            `json:"image,omitempty"`
+	Image string `json:"image,omitempty"`
+	// ImagePullPolicy is the container's pull policy.
 	ImagePullPolicy corev1.PullPolicy `json:"imagePullPolicy,omitempty"`
 	// Resources are the container's requests and limits.
 	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
@@ -86,6 +87,7 @@ type Storage struct {
 
 // DataLogVolume is the separate transaction-log volume.
 type DataLogVolume struct {
+	// Size of each member's transaction-log volume.
 	Size *resource.Quantity `json:"size,omitempty"`
 	// ClassName defaults to storage.className.
 	ClassName string `json:"className,omitempty"`
@@ -94,17 +96,28 @@ type DataLogVolume struct {
 // RetentionPolicy mirrors StatefulSetPersistentVolumeClaimRetentionPolicy
 // with Retain/Delete values.
 type RetentionPolicy struct {
+	// WhenDeleted: what happens to the claims when the StatefulSet is
+	// deleted. Retain by default: the volumes hold the only copy of a
+	// member's state.
 	WhenDeleted string `json:"whenDeleted,omitempty"`
-	WhenScaled  string `json:"whenScaled,omitempty"`
+	// WhenScaled: what happens to a removed member's claims on scale-down.
+	// Retain by default, so scaling back up finds the data again.
+	WhenScaled string `json:"whenScaled,omitempty"`
 }
 
 // StorageClass is the class the function creates when asked.
 type StorageClass struct {
-	Provisioner          string            `json:"provisioner,omitempty"`
-	Parameters           map[string]string `json:"parameters,omitempty"`
-	VolumeBindingMode    string            `json:"volumeBindingMode,omitempty"`
-	AllowVolumeExpansion *bool             `json:"allowVolumeExpansion,omitempty"`
-	MountOptions         []string          `json:"mountOptions,omitempty"`
+	// Provisioner is the CSI driver (or kubernetes.io/no-provisioner).
+	Provisioner string `json:"provisioner,omitempty"`
+	// Parameters are passed to the provisioner.
+	Parameters map[string]string `json:"parameters,omitempty"`
+	// VolumeBindingMode: WaitForFirstConsumer (default) creates each
+	// volume in the zone the scheduler picked for the member.
+	VolumeBindingMode string `json:"volumeBindingMode,omitempty"`
+	// AllowVolumeExpansion lets claims grow in place (default true).
+	AllowVolumeExpansion *bool `json:"allowVolumeExpansion,omitempty"`
+	// MountOptions of the volumes.
+	MountOptions []string `json:"mountOptions,omitempty"`
 }
 
 // PersistentVolumes are static local volumes, one per member.
@@ -134,27 +147,38 @@ type Placement struct {
 	// ZoneSpread spreads members evenly over zones: required, preferred or none.
 	ZoneSpread string `json:"zoneSpread,omitempty"`
 	// ZoneTopologyKey is the zone label (topology.kubernetes.io/zone).
-	ZoneTopologyKey   string              `json:"zoneTopologyKey,omitempty"`
-	NodeSelector      map[string]string   `json:"nodeSelector,omitempty"`
-	Tolerations       []corev1.Toleration `json:"tolerations,omitempty"`
-	PriorityClassName string              `json:"priorityClassName,omitempty"`
+	ZoneTopologyKey string `json:"zoneTopologyKey,omitempty"`
+	// NodeSelector restricts members to matching nodes.
+	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
+	// Tolerations let members run on tainted (dedicated) nodes.
+	Tolerations []corev1.Toleration `json:"tolerations,omitempty"`
+	// PriorityClassName of the member pods.
+	PriorityClassName string `json:"priorityClassName,omitempty"`
 }
 
 // ZooKeeper holds the zoo.cfg settings the function manages.
 type ZooKeeper struct {
-	TickTime       *int32     `json:"tickTime,omitempty"`
-	InitLimit      *int32     `json:"initLimit,omitempty"`
-	SyncLimit      *int32     `json:"syncLimit,omitempty"`
-	MaxClientCnxns *int32     `json:"maxClientCnxns,omitempty"`
-	Autopurge      *Autopurge `json:"autopurge,omitempty"`
+	// TickTime is ZooKeeper's basic time unit in milliseconds.
+	TickTime *int32 `json:"tickTime,omitempty"`
+	// InitLimit is how many ticks a follower may take to connect and sync
+	// to the leader; raise it for large snapshots.
+	InitLimit *int32 `json:"initLimit,omitempty"`
+	// SyncLimit is how many ticks a follower may lag behind the leader.
+	SyncLimit *int32 `json:"syncLimit,omitempty"`
+	// MaxClientCnxns limits connections per client IP (0: unlimited).
+	MaxClientCnxns *int32 `json:"maxClientCnxns,omitempty"`
+	// Autopurge keeps the newest snapshots and purges the rest.
+	Autopurge *Autopurge `json:"autopurge,omitempty"`
 	// ReadOnlyMode lets a member cut off from the quorum serve reads to
 	// clients that ask for read-only sessions.
 	ReadOnlyMode *bool `json:"readOnlyMode,omitempty"`
 	// FourLetterWords is the 4lw whitelist; srvr and ruok, which the
 	// probes use, are always added.
-	FourLetterWords []string     `json:"fourLetterWords,omitempty"`
-	AdminServer     *AdminServer `json:"adminServer,omitempty"`
-	Metrics         *Metrics     `json:"metrics,omitempty"`
+	FourLetterWords []string `json:"fourLetterWords,omitempty"`
+	// AdminServer is ZooKeeper's embedded HTTP admin server.
+	AdminServer *AdminServer `json:"adminServer,omitempty"`
+	// Metrics is ZooKeeper's Prometheus metrics provider.
+	Metrics *Metrics `json:"metrics,omitempty"`
 	// Config holds further zoo.cfg properties; only keys ZooKeeper knows
 	// and the function does not manage are accepted.
 	Config map[string]string `json:"config,omitempty"`
@@ -162,6 +186,8 @@ type ZooKeeper struct {
 
 // Autopurge keeps the newest snapshots and purges the rest.
 type Autopurge struct {
+	// SnapRetainCount is how many snapshots (and their logs) to keep; at
+	// least 3.
 	SnapRetainCount *int32 `json:"snapRetainCount,omitempty"`
 	// PurgeInterval in hours; 0 disables purging.
 	PurgeInterval *int32 `json:"purgeInterval,omitempty"`
@@ -169,18 +195,23 @@ type Autopurge struct {
 
 // AdminServer is ZooKeeper's embedded Jetty admin server.
 type AdminServer struct {
-	Enabled *bool  `json:"enabled,omitempty"`
-	Port    *int32 `json:"port,omitempty"`
+	// Enabled turns the admin server on.
+	Enabled *bool `json:"enabled,omitempty"`
+	// Port the admin server listens on.
+	Port *int32 `json:"port,omitempty"`
 }
 
 // Metrics is ZooKeeper's Prometheus metrics provider.
 type Metrics struct {
-	Enabled *bool  `json:"enabled,omitempty"`
-	Port    *int32 `json:"port,omitempty"`
+	// Enabled turns the Prometheus metrics provider on.
+	Enabled *bool `json:"enabled,omitempty"`
+	// Port the /metrics endpoint listens on.
+	Port *int32 `json:"port,omitempty"`
 }
 
 // NetworkPolicy restricts ingress and egress of the members.
 type NetworkPolicy struct {
+	// Enabled renders the NetworkPolicy.
 	Enabled *bool `json:"enabled,omitempty"`
 	// Clients may reach the client port; default: every pod in the
 	// ensemble's namespace.

@@ -31,7 +31,6 @@ func result(n *yaml.RNode, path, msg string, sev framework.Severity) *framework.
 	return r
 }
 
-
 // checkConflicts finds two specs with one name and generated objects that
 // would overwrite resources the function does not own.
 func checkConflicts(items []*yaml.RNode, specs []spec) framework.Results {
