@@ -45,6 +45,8 @@ func (z *ZookeeperSpec) Default() error {
 	s.Placement.defaults()
 	s.ZooKeeper.defaults()
 	setBool(&s.NetworkPolicy.Enabled, true)
+	s.Monitoring.defaults()
+	s.Backup.defaults(z.Namespace, z.Name)
 	return nil
 }
 

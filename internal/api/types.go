@@ -49,6 +49,11 @@ type Spec struct {
 	NetworkPolicy NetworkPolicy `json:"networkPolicy,omitempty"`
 	// ClusterDomain is the cluster's DNS domain, used in server.X hostnames.
 	ClusterDomain string `json:"clusterDomain,omitempty"`
+	// Monitoring configures the metrics Service, ServiceMonitor, alert
+	// rules and Grafana dashboard (see monitoring.go).
+	Monitoring Monitoring `json:"monitoring,omitempty"`
+	// Backup configures scheduled backups and restores (see backup.go).
+	Backup Backup `json:"backup,omitempty"`
 }
 
 // JVM configures the Java process.

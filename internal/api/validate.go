@@ -42,6 +42,8 @@ func (z *ZookeeperSpec) Check() Problems {
 	s.Storage.check(&ps, *s.Replicas)
 	s.Placement.check(&ps)
 	s.ZooKeeper.check(&ps)
+	s.checkMonitoring(&ps)
+	s.checkBackup(&ps)
 	if errs := validation.IsDNS1123Subdomain(s.ClusterDomain); len(errs) > 0 {
 		ps.errorf("spec.clusterDomain", "%q is not a DNS domain (%s); use the cluster's domain, usually cluster.local", s.ClusterDomain, errs[0])
 	}
