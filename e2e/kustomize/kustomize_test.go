@@ -284,3 +284,11 @@ func TestBadSpecFailsBuild(t *testing.T) {
 	assert.Contains(t, string(stderr), "spec.replicas")
 	assert.Contains(t, string(stderr), "use 3 or 5")
 }
+
+// TestGenerator: the spec as a kustomize generator's config.
+func TestGenerator(t *testing.T) {
+	dir := filepath.Join(harness.Root(t), "testdata", "kustomize", "generator")
+	tp := parse(t, harness.Build(t, dir))
+	checkTopology(t, tp, want{namespace: "platform", name: "coordination", replicas: 3, size: "10Gi", antiAffinity: "preferred"})
+	assert.NotContains(t, tp.kinds, "ZookeeperSpec")
+}

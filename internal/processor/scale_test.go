@@ -1,0 +1,58 @@
+package processor_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// TestScaleWarning: re-rendering an earlier output with another replica
+// count replaces the generated objects and warns with the safe procedure.
+func TestScaleWarning(t *testing.T) {
+	first, err := run(t, specList(3))
+	require.NoError(t, err)
+	scaled := strings.Replace(string(first), "    replicas: 3\n", "    replicas: 5\n", 1)
+	require.NotEqual(t, string(first), scaled, "the spec's replicas line")
+
+	second, err := run(t, []byte(scaled))
+	require.NoError(t, err, "a warning is not an error")
+
+	out, err := yaml.Parse(string(second))
+	require.NoError(t, err)
+	items, err := out.Pipe(yaml.Lookup("items"))
+	require.NoError(t, err)
+	elems, err := items.Elements()
+	require.NoError(t, err)
+	statefulSets := 0
+	for _, e := range elems {
+		if e.GetKind() == "StatefulSet" {
+			statefulSets++
+			r, err := e.Pipe(yaml.Lookup("spec", "replicas"))
+			require.NoError(t, err)
+			assert.Equal(t, "5", r.YNode().Value)
+		}
+	}
+	assert.Equal(t, 1, statefulSets, "replaced, not duplicated")
+	assert.Contains(t, string(second), "server.5=zk-4.zk-headless.bench.svc.cluster.local:2888:3888;2181")
+
+	results, err := out.Pipe(yaml.Lookup("results"))
+	require.NoError(t, err)
+	require.NotNil(t, results, "a warning result")
+	s, _ := results.String()
+	assert.Contains(t, s, "severity: "+string(framework.Warning))
+	assert.Contains(t, s, "from 3 to 5 members")
+	assert.Contains(t, s, "path: spec.replicas")
+}
+
+// TestNoScaleWarningOnRerun: the same size again warns about nothing.
+func TestNoScaleWarningOnRerun(t *testing.T) {
+	first, err := run(t, specList(3))
+	require.NoError(t, err)
+	second, err := run(t, first)
+	require.NoError(t, err)
+	assert.NotContains(t, string(second), "members. ZooKeeper's membership")
+}
