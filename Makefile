@@ -18,8 +18,10 @@ export ZKFN_CACHE
 export ZKFN_BIN := $(BIN)
 export KUSTOMIZE
 
-# Each mk/<area>.mk adds its suites to TEST_TARGETS and may add tools.
+# Each mk/<area>.mk adds its suites to TEST_TARGETS (run by `make test`)
+# and BENCH_TARGETS (run by `make bench`), and may add tools.
 TEST_TARGETS :=
+BENCH_TARGETS :=
 include $(sort $(wildcard mk/*.mk))
 
 .PHONY: build test unit integration lint demo bench tools clean update-golden
@@ -53,7 +55,7 @@ demo: build tools ## render overlays/prod through kustomize with the function
 update-golden:
 	go test ./internal/... -update
 
-bench: build tools
+bench: build tools $(BENCH_TARGETS) ## benchmarks; not part of `make test`
 	go test -run '^$$' -bench . -benchmem ./internal/...
 
 clean:
