@@ -15,6 +15,9 @@ import (
 // fields, wrong types and unparseable quantities come back as problems
 // with their field paths, so a typo never silently becomes a default.
 func Decode(data []byte) (*ZookeeperSpec, Problems) {
+	if len(data) > MaxSpecBytes {
+		return nil, Problems{{Message: fmt.Sprintf("is %d KiB as JSON; a spec may have at most %d KiB (its settings end up in a ConfigMap, and Kubernetes objects must stay within 1 MiB): remove what does not belong in the spec", len(data)>>10, MaxSpecBytes>>10)}}
+	}
 	var raw any
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, Problems{{Path: "", Message: fmt.Sprintf("cannot read the spec: %v", err)}}
@@ -69,11 +72,11 @@ func checkShape(ps *Problems, path string, v any, t reflect.Type) {
 		for _, k := range keys {
 			ft, known := fields[k]
 			if !known {
-				msg := fmt.Sprintf("unknown field %q", k)
+				msg := fmt.Sprintf("unknown field %q", clip(k))
 				if s := closest(k, mapKeys(fields)); s != "" {
 					msg += fmt.Sprintf("; did you mean %q?", s)
 				}
-				ps.errorf(join(path, k), "%s", msg)
+				ps.errorf(join(path, clip(k)), "%s", msg)
 				continue
 			}
 			checkShape(ps, join(path, k), m[k], ft)
@@ -94,21 +97,23 @@ func checkShape(ps *Problems, path string, v any, t reflect.Type) {
 			return
 		}
 		for _, k := range sortedKeys(m) {
-			checkShape(ps, fmt.Sprintf("%s[%s]", path, k), m[k], t.Elem())
+			checkShape(ps, fmt.Sprintf("%s[%s]", path, clip(k)), m[k], t.Elem())
 		}
 	case reflect.String:
-		if _, ok := v.(string); !ok {
-			ps.errorf(path, "expected a string, got %s %v", jsonKind(v), v)
+		if s, ok := v.(string); !ok {
+			ps.errorf(path, "expected a string, got %s %s", jsonKind(v), clipValue(v))
+		} else if len(s) > MaxStringBytes && strings.HasPrefix(path, "spec.") {
+			ps.errorf(path, "is %d bytes long; a spec value may have at most %d: shorten it", len(s), MaxStringBytes)
 		}
 	case reflect.Bool:
 		if _, ok := v.(bool); !ok {
-			ps.errorf(path, "expected true or false, got %s %v", jsonKind(v), v)
+			ps.errorf(path, "expected true or false, got %s %s", jsonKind(v), clipValue(v))
 		}
 	case reflect.Int32, reflect.Int64, reflect.Int:
 		f, ok := v.(float64)
 		switch {
 		case !ok:
-			ps.errorf(path, "expected a whole number, got %s %v", jsonKind(v), v)
+			ps.errorf(path, "expected a whole number, got %s %s", jsonKind(v), clipValue(v))
 		case f != float64(int64(f)):
 			ps.errorf(path, "expected a whole number, got %v", f)
 		case t.Kind() == reflect.Int32 && (f > 1<<31-1 || f < -(1<<31)):
@@ -129,7 +134,7 @@ func checkQuantity(ps *Problems, path string, v any) {
 		return
 	}
 	if _, err := resource.ParseQuantity(s); err != nil {
-		ps.errorf(path, "%q is not a quantity: use a number with an optional suffix, e.g. 10Gi, 512Mi or 500m", s)
+		ps.errorf(path, "%q is not a quantity: use a number with an optional suffix, e.g. 10Gi, 512Mi or 500m", clip(s))
 	}
 }
 
