@@ -42,6 +42,8 @@ func (z *ZookeeperSpec) Check() Problems {
 	s.Storage.check(&ps, *s.Replicas)
 	s.Placement.check(&ps)
 	s.ZooKeeper.check(&ps)
+	z.checkHostile(&ps)
+	z.checkRisks(&ps)
 	s.checkMonitoring(&ps)
 	s.checkBackup(&ps)
 	if errs := validation.IsDNS1123Subdomain(s.ClusterDomain); len(errs) > 0 {
@@ -56,15 +58,15 @@ func (z *ZookeeperSpec) checkMeta(ps *Problems) {
 	case name == "":
 		ps.errorf("metadata.name", "is required: the name of the StatefulSet, Services and every other object of the ensemble")
 	case len(name) > MaxNameLength:
-		ps.errorf("metadata.name", "%q is %d characters; at most %d fit (pod names and the StatefulSet's revision label are derived from it and must stay within 63): use a shorter name or namePrefix", name, len(name), MaxNameLength)
+		ps.errorf("metadata.name", "%q is %d characters; at most %d fit (pod names and the StatefulSet's revision label are derived from it and must stay within 63): use a shorter name or namePrefix", clip(name), len(name), MaxNameLength)
 	default:
 		if errs := validation.IsDNS1123Label(name); len(errs) > 0 {
-			ps.errorf("metadata.name", "%q is not a DNS label (%s): it becomes the members' hostnames", name, errs[0])
+			ps.errorf("metadata.name", "%q is not a DNS label (%s): it becomes the members' hostnames", clip(name), errs[0])
 		}
 	}
 	if ns := z.Namespace; ns != "" {
 		if errs := validation.IsDNS1123Label(ns); len(errs) > 0 {
-			ps.errorf("metadata.namespace", "%q is not a valid namespace (%s)", ns, errs[0])
+			ps.errorf("metadata.namespace", "%q is not a valid namespace (%s)", clip(ns), errs[0])
 		}
 	} else {
 		ps.warnf("metadata.namespace", "is not set: the server.X hostnames assume namespace \"default\"; set the namespace (or kustomize's namespace field) to where the ensemble runs")
@@ -80,8 +82,6 @@ func (s *Spec) checkReplicas(ps *Problems) {
 		ps.errorf("spec.replicas", "is %d; at most %d are supported: every write waits for a majority, so larger ensembles only get slower; use 5 or 7", n, MaxReplicas)
 	case n%2 == 0:
 		ps.errorf("spec.replicas", "is %d, an even number: a majority of %d is %d, so it tolerates no more failures than %d members and adds write latency; use %d or %d", n, n, n/2+1, n-1, n-1, n+1)
-	case n == 1:
-		ps.warnf("spec.replicas", "is 1: the ensemble has no fault tolerance and every restart is an outage; use 3 or more outside development")
 	}
 }
 
