@@ -14,12 +14,13 @@ type Object = runtime.Object
 func Ensemble(z *api.ZookeeperSpec) []Object {
 	e := names.For(z)
 	cm := ConfigMap(z, e)
+	sts := StatefulSet(z, e, ConfigHash(cm))
 	objs := []Object{
 		ServiceAccount(e),
 		cm,
 		HeadlessService(e),
 		ClientService(z, e),
-		StatefulSet(z, e, ConfigHash(cm)),
+		sts,
 		PodDisruptionBudget(e),
 	}
 	if *z.Spec.NetworkPolicy.Enabled {
@@ -33,5 +34,8 @@ func Ensemble(z *api.ZookeeperSpec) []Object {
 			objs = append(objs, pv)
 		}
 	}
+	objs = append(objs, Monitoring(z, e)...)
+	// Backup adds its sidecar and restore init container to sts.
+	objs = append(objs, Backup(z, e, sts)...)
 	return objs
 }
