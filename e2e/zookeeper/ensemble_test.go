@@ -4,6 +4,8 @@ package zookeeper
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -48,6 +50,7 @@ type ensemble struct {
 	uid, gid      int
 	fsGroup       int // -1: none
 	roRoot        bool
+	noNewPrivs    bool
 	readOnlyMode  bool
 	members       []*member
 	times         *timings
@@ -90,6 +93,9 @@ func newEnsemble(t *testing.T, c sandboxCase, r *rendered, work, root, clientDir
 		}
 		if cs.ReadOnlyRootFilesystem != nil {
 			e.roRoot = *cs.ReadOnlyRootFilesystem
+		}
+		if cs.AllowPrivilegeEscalation != nil {
+			e.noNewPrivs = !*cs.AllowPrivilegeEscalation
 		}
 	}
 
@@ -154,7 +160,7 @@ func newEnsemble(t *testing.T, c sandboxCase, r *rendered, work, root, clientDir
 	t.Cleanup(func() {
 		if t.Failed() {
 			for _, m := range e.members {
-				t.Logf("---- last lines of %s's log (%s):\n%s", m.pod, m.logPath, m.logTail(60))
+				t.Logf("---- last lines of %s's log (%s):\n%s", m.pod, m.logPath, m.logTail(30))
 			}
 		}
 	})
@@ -410,21 +416,53 @@ func (e *ensemble) checkAutopurge(t *testing.T, m *member) {
 	}
 }
 
-// checkAdminServer checks the admin server is where zoo.cfg says, or off.
+// checkAdminServer checks the admin server answers where zoo.cfg says
+// (it starts a little after the client port under load), or is off.
 func (e *ensemble) checkAdminServer(t *testing.T, m *member) {
 	t.Helper()
 	port := 8080
 	if p, err := strconv.Atoi(e.r.cfg["admin.serverPort"]); err == nil {
 		port = p
 	}
-	out, _, err := run(10*time.Second, nil, "ip", "netns", "exec", clientNS, "bash", "-c",
-		fmt.Sprintf(`exec 3<>/dev/tcp/%s/%d && printf 'GET /commands/ruok HTTP/1.0\r\n\r\n' >&3 && timeout 5 cat <&3`, m.ip, port))
-	enabled := e.r.cfg["admin.enableServer"] != "false"
-	if enabled && (err != nil || !strings.Contains(out, `"command" : "ruok"`)) {
-		t.Errorf("%s: admin server on port %d: %v\n%s", m.pod, port, err, out)
+	url := fmt.Sprintf("http://%s:%d/commands/ruok", m.ip, port)
+	hc := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{Proxy: nil}}
+	get := func() (string, error) {
+		resp, err := hc.Get(url)
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		return string(b), err
 	}
-	if !enabled && err == nil {
-		t.Errorf("%s: admin.enableServer=false but port %d answers", m.pod, port)
+	if e.r.cfg["admin.enableServer"] == "false" {
+		if _, err := get(); err == nil {
+			t.Errorf("%s: admin.enableServer=false but %s answers", m.pod, url)
+		}
+		return
+	}
+	var body string
+	var err error
+	if !waitFor(30*time.Second, func() bool { body, err = get(); return err == nil }) || !strings.Contains(body, `"command" : "ruok"`) {
+		t.Errorf("%s: admin server %s: %v %s", m.pod, url, err, body)
+	}
+}
+
+// startupProbes runs the rendered startup probe (if any) on members: the
+// kubelet runs no readiness or liveness probe before it succeeds.
+func (e *ensemble) startupProbes(t *testing.T, ms []*member) {
+	t.Helper()
+	p := e.r.container.StartupProbe
+	if p == nil {
+		return
+	}
+	for _, m := range ms {
+		if ok, out := m.probe(t, "startup", p); !ok {
+			t.Errorf("%s (mode %q): startup probe %v failed\n%s", m.pod, m.mode(), p.Exec.Command, out)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
 	}
 }
 
@@ -453,4 +491,68 @@ func pods(ms []*member) string {
 	}
 	sort.Strings(s)
 	return strings.Join(s, ",")
+}
+
+// snapshots lists the snapshot files in the member's data volume.
+func (e *ensemble) snapshots(t *testing.T, m *member) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(m.hostDir(t, e.r.cfg["dataDir"]), "version-2", "snapshot.*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(files)
+	return files
+}
+
+// fillForPurge writes enough transactions for a zoo.cfg with a small
+// snapCount to leave many snapshots on every member.
+func (e *ensemble) fillForPurge(t *testing.T, via *member) {
+	t.Helper()
+	ops := []string{"create:/zkfn-purge:x"}
+	for i := 0; i < 200; i++ {
+		ops = append(ops, fmt.Sprintf("create:/zkfn-purge/n%03d:x", i))
+	}
+	res := e.client(t, e.connectTo(via), false, 20*time.Second, ops...)
+	for k, v := range res.ops {
+		if v != "result=ok" {
+			t.Fatalf("fill for purge: %s: %s", k, v)
+		}
+	}
+	if len(res.ops) != len(ops) {
+		t.Fatalf("fill for purge: %d of %d operations ran\n%s", len(res.ops), len(ops), res.out)
+	}
+}
+
+// checkPurged checks that autopurge ran when m restarted: of the
+// snapshots it had before, only the newest snapRetainCount are left, and
+// the server reported the purge.
+func (e *ensemble) checkPurged(t *testing.T, m *member, before []string) {
+	t.Helper()
+	retain, err := strconv.Atoi(e.r.cfg["autopurge.snapRetainCount"])
+	if err != nil {
+		t.Fatalf("autopurge.snapRetainCount: %v", err)
+	}
+	if len(before) <= retain {
+		t.Fatalf("%s had %d snapshots before its restart; the purge check needs more than autopurge.snapRetainCount=%d (snapCount=%s)", m.pod, len(before), retain, e.r.cfg["snapCount"])
+	}
+	after := map[string]bool{}
+	for _, f := range e.snapshots(t, m) {
+		after[f] = true
+	}
+	// Snapshot names carry the zxid in hex; order by it.
+	sort.Slice(before, func(i, j int) bool { return snapZxid(before[i]) < snapZxid(before[j]) })
+	for i, f := range before {
+		kept := after[f]
+		if want := i >= len(before)-retain; kept != want {
+			t.Errorf("%s: snapshot %s (%d of %d, oldest first) kept=%v after the start-up purge, want %v (snapRetainCount=%d)", m.pod, filepath.Base(f), i+1, len(before), kept, want, retain)
+		}
+	}
+	if log := m.currentLog(); !strings.Contains(log, "Purge task completed.") {
+		t.Errorf("%s: no \"Purge task completed.\" in the log of its last start", m.pod)
+	}
+}
+
+func snapZxid(f string) uint64 {
+	z, _ := strconv.ParseUint(strings.TrimPrefix(filepath.Ext(f), "."), 16, 64)
+	return z
 }

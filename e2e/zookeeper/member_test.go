@@ -181,6 +181,9 @@ func expandK8s(s string, vars map[string]string) string {
 // userArgs are the setpriv arguments for the pod's user and fsGroup.
 func (e *ensemble) userArgs() []string {
 	a := []string{"--reuid=" + strconv.Itoa(e.uid), "--regid=" + strconv.Itoa(e.gid)}
+	if e.noNewPrivs {
+		a = append(a, "--no-new-privs")
+	}
 	if e.fsGroup >= 0 {
 		return append(a, "--groups="+strconv.Itoa(e.fsGroup))
 	}
@@ -192,12 +195,8 @@ func (e *ensemble) userArgs() []string {
 func (m *member) start(t testing.TB) {
 	t.Helper()
 	e := m.e
-	groups := "-"
-	if e.fsGroup >= 0 {
-		groups = strconv.Itoa(e.fsGroup)
-	}
 	args := []string{"netns", "exec", m.netns, "unshare", "--mount", "--uts", "--propagation", "private", "--",
-		filepath.Join(e.root, "hack", "zookeeper", "container.sh"), m.pod, strconv.Itoa(e.uid), strconv.Itoa(e.gid), groups, strconv.FormatBool(e.roRoot)}
+		filepath.Join(e.root, "hack", "zookeeper", "container.sh"), m.pod, strconv.FormatBool(e.roRoot), strings.Join(e.userArgs(), ",")}
 	for _, vm := range e.r.container.VolumeMounts {
 		mode := "rw"
 		if vm.ReadOnly || e.r.volume(t, vm.Name).ConfigMap != nil {
@@ -358,4 +357,14 @@ func (m *member) logTail(lines int) string {
 		all = all[len(all)-lines:]
 	}
 	return strings.Join(all, "\n")
+}
+
+// currentLog is the member's log since its last start.
+func (m *member) currentLog() string {
+	b, _ := os.ReadFile(m.logPath)
+	s := string(b)
+	if i := strings.LastIndex(s, "\n===== start "); i >= 0 {
+		return s[i:]
+	}
+	return s
 }

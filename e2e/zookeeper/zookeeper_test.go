@@ -31,6 +31,10 @@ import (
 // the sandbox; it names the scratch directory with the rendered cases.
 const envSandbox = "ZKFN_ZK_E2E_SANDBOX"
 
+// scratchParent holds the suite's scratch directory; not /tmp, which the
+// rendered pods mount an emptyDir over.
+const scratchParent = "/var/tmp"
+
 // sandboxCase is one rendered ensemble handed to the sandbox.
 type sandboxCase struct {
 	Name          string
@@ -98,12 +102,22 @@ func runSandboxed(t *testing.T, root string, cases []renderedCase) {
 	}
 	clientDir := buildClient(t, root)
 
-	// The scratch directory must be reachable by the members' user.
-	work := t.TempDir()
-	for d := work; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
+	// The scratch directory holds the members' volumes and the hosts file
+	// their JVMs read, so it must be reachable by the members' user and
+	// not under a directory the members mount a volume over (/tmp is one).
+	work, err := os.MkdirTemp(scratchParent, "zkfn-e2e-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if os.Getenv("ZKFN_ZK_E2E_KEEP") != "" {
+			t.Logf("ZKFN_ZK_E2E_KEEP is set: the members' logs and volumes stay in %s", work)
+			return
 		}
+		_ = os.RemoveAll(work)
+	})
+	if err := os.Chmod(work, 0o755); err != nil {
+		t.Fatal(err)
 	}
 	in := sandboxInput{Root: root, ClientDir: clientDir}
 	dirs := map[string]bool{}
@@ -114,6 +128,9 @@ func runSandboxed(t *testing.T, root string, cases []renderedCase) {
 		}
 		for _, d := range r.mountDirs(t) {
 			dirs[d] = true
+			if d == scratchParent || strings.HasPrefix(scratchParent, d+"/") {
+				t.Fatalf("%s: the container mounts a volume at %s, which hides the suite's scratch directory %s", c.name, d, scratchParent)
+			}
 		}
 		f := filepath.Join(work, c.name+".yaml")
 		writeFile(t, f, string(c.out), 0o644)
@@ -153,7 +170,7 @@ func runSandboxed(t *testing.T, root string, cases []renderedCase) {
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 10 * time.Second
 	began := time.Now()
-	err := cmd.Run()
+	err = cmd.Run()
 	t.Logf("sandboxed run took %s", time.Since(began).Round(time.Second))
 	if err != nil {
 		t.Fatalf("the sandboxed ZooKeeper suite failed: %v (its output is above)", err)
@@ -205,6 +222,7 @@ func runInSandbox(t *testing.T, work string) {
 func scenario(t *testing.T, e *ensemble) {
 	e.checkServerLines(t)
 	e.startAll(t)
+	e.startupProbes(t, e.members)
 	e.checkIdentity(t)
 	first := e.members[0]
 	e.checkWhitelist(t, first)
@@ -219,6 +237,13 @@ func scenario(t *testing.T, e *ensemble) {
 		if got := e.read(t, m, path); got != "v1" {
 			t.Fatalf("%s: read %q through %s, want v1", path, got, m.pod)
 		}
+	}
+
+	// With a small snapCount (the seven spec), many snapshots pile up;
+	// the restart below then shows autopurge at work.
+	purge := e.r.cfg["snapCount"] != ""
+	if purge {
+		e.fillForPurge(t, first)
 	}
 
 	if len(e.members) == 1 {
@@ -248,6 +273,7 @@ func scenario(t *testing.T, e *ensemble) {
 	e.write(t, survivors[len(survivors)-1], path+"-during", "written-while-"+old.pod+"-was-down")
 
 	// Restart it on its old data volume: it rejoins and has both znodes.
+	snapsBefore := e.snapshots(t, old)
 	old.start(t)
 	e.times.rejoin = e.waitFormed(t, rejoinBound, "rejoin of "+old.pod)
 	t.Logf("%s: %s rejoined %s after restart", e.name, old.pod, e.times.rejoin.Round(10*time.Millisecond))
@@ -258,6 +284,9 @@ func scenario(t *testing.T, e *ensemble) {
 		t.Fatalf("%s after its restart reads %q at %s-during", old.pod, got, path)
 	}
 	e.checkIdentity(t)
+	if purge {
+		e.checkPurged(t, old, snapsBefore)
+	}
 
 	// A member whose volume holds another member's myid refuses to start.
 	e.wrongVolume(t)

@@ -4,15 +4,17 @@
 # Call it in the member's network namespace under
 #   unshare --mount --uts --propagation private
 # (so every mount below is the member's own) as:
-#   container.sh HOSTNAME UID GID GROUPS RO_ROOT MOUNT... -- COMMAND...
+#   container.sh HOSTNAME RO_ROOT USER MOUNT... -- COMMAND...
 # MOUNT is SRC:DST:ro or SRC:DST:rw, one per volumeMount of the container
 # (the ConfigMap at /conf, the data volume at /data, ...). RO_ROOT=true
-# makes every other mount read-only, as readOnlyRootFilesystem does. The
-# command then runs as UID:GID with supplementary GROUPS (comma-separated,
-# the pod's fsGroup; "-" for none) and the caller's environment.
+# makes every other mount read-only, as readOnlyRootFilesystem does. USER
+# is the pod's securityContext as comma-separated setpriv(1) options
+# (--reuid=1000,--regid=1000,--groups=1000,--no-new-privs); the command
+# runs with them and the caller's environment.
 set -euo pipefail
-host=$1 uid=$2 gid=$3 groups=$4 roroot=$5
-shift 5
+host=$1 roroot=$2
+IFS=, read -r -a user <<<"$3"
+shift 3
 volumes=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do
 	volumes+=("$1")
@@ -34,16 +36,13 @@ done
 
 if [ "$roroot" = true ]; then
 	mount -n -o remount,bind,ro /
+	# The top-level mount points (field 5 of mountinfo), read once.
+	mps=" $(awk '$5 ~ /^\/[^/]+$/ {printf "%s ", $5}' /proc/self/mountinfo)"
 	for d in /*; do
 		[ -L "$d" ] && continue
 		case " ${dsts[*]} /proc /sys /dev " in *" $d "*) continue ;; esac
-		if mountpoint -q "$d"; then
-			mount -n -o remount,bind,ro "$d"
-		fi
+		case "$mps" in *" $d "*) mount -n -o remount,bind,ro "$d" ;; esac
 	done
 fi
 
-if [ "$groups" = - ]; then
-	exec setpriv --reuid="$uid" --regid="$gid" --clear-groups -- "$@"
-fi
-exec setpriv --reuid="$uid" --regid="$gid" --groups="$groups" -- "$@"
+exec setpriv "${user[@]}" -- "$@"

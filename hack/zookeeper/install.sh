@@ -61,12 +61,15 @@ if [ ${#need[@]} -gt 0 ]; then
 		cand=$(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/ {print $2}')
 		if [ -z "$cand" ] || [ "$cand" = "(none)" ]; then
 			echo "hack/zookeeper/install.sh: apt-get update (no candidate for $p)" >&2
-			"${sudo[@]}" apt-get update -qq
+			"${sudo[@]}" apt-get update -qq >&2
 			break
 		fi
 	done
 	echo "hack/zookeeper/install.sh: apt-get install ${need[*]}" >&2
-	if ! "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >&2; then
+	log=$(mktemp)
+	trap 'rm -f "$log"' EXIT
+	if ! "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >"$log" 2>&1; then
+		cat "$log" >&2
 		echo "hack/zookeeper/install.sh: apt-get install failed; install by hand:" >&2
 		echo "  apt-get update && apt-get install -y --no-install-recommends ${need[*]}" >&2
 		exit 1

@@ -9,8 +9,10 @@
 #
 # ROOT (an empty directory) becomes a tmpfs root that bind-mounts every
 # top-level entry of / at the same path, except:
-#   DIRS   comma-separated top-level directories (/conf,/data,...) created
-#          empty, as mount points for the members' volumes, as in the pod;
+#   DIRS   comma-separated top-level directories (/conf,/data,...), mount
+#          points for the members' volumes: created empty when / has no
+#          such entry (one that exists, like /tmp, is bound as usual and
+#          each member mounts its volume over it in its own namespace);
 #   /run   a fresh tmpfs, so the files of `ip netns add` stay in here;
 #   /proc  a fresh procfs for the new pid namespace.
 # COMMAND then runs chroot'ed there, in the current directory. Nothing is
@@ -26,7 +28,7 @@ skip=" run proc "
 for d in "${dirs[@]}"; do
 	case "$d" in
 	/*/* | /) echo "sandbox.sh: $d: only top-level directories can be mount points" >&2; exit 2 ;;
-	/*) skip+="${d#/} " ;;
+	/*) [ -e "$d" ] || skip+="${d#/} " ;;
 	*) echo "sandbox.sh: $d is not an absolute path" >&2; exit 2 ;;
 	esac
 done
@@ -48,7 +50,7 @@ for e in /* /.[!.]*; do
 done
 mkdir -m 0755 "$root/run" "$root/proc"
 for d in "${dirs[@]}"; do
-	mkdir -m 0755 "$root$d"
+	[ -e "$root$d" ] || mkdir -m 0755 "$root$d"
 done
 mount -n -t tmpfs -o mode=0755 zkfn-run "$root/run"
 mkdir -p "$root/run/netns" "$root/run/lock"
