@@ -1,0 +1,121 @@
+package consistency
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// maxObjectNodes bounds the YAML nodes of an object the validator decodes,
+// with aliases expanded: rendered objects have a few hundred.
+const maxObjectNodes = 100000
+
+// object is one item of the stream with its identity read once.
+type object struct {
+	node                  *yaml.RNode
+	kind, name, namespace string
+}
+
+func newObject(n *yaml.RNode) object {
+	return object{node: n, kind: n.GetKind(), name: n.GetName(), namespace: n.GetNamespace()}
+}
+
+// decode reads the object into a typed Go value, refusing alias bombs.
+func (o object) decode(v any) error {
+	if overBudget(o.node.YNode(), maxObjectNodes) {
+		return fmt.Errorf("expands to more than %d YAML nodes through anchors and aliases; write it out without *aliases", maxObjectNodes)
+	}
+	b, err := o.node.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("cannot read it as a %s: %v", o.kind, err)
+	}
+	return nil
+}
+
+// overBudget counts nodes with aliases expanded and stops once past max.
+func overBudget(n *yaml.Node, max int) bool {
+	budget := max
+	var walk func(n *yaml.Node) bool
+	walk = func(n *yaml.Node) bool {
+		if n == nil {
+			return false
+		}
+		if budget--; budget < 0 {
+			return true
+		}
+		if n.Kind == yaml.AliasNode {
+			return walk(n.Alias)
+		}
+		for _, c := range n.Content {
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(n)
+}
+
+// ref names an object in a message: Kind "name" in namespace "ns".
+func (o object) ref() string {
+	if o.namespace != "" {
+		return fmt.Sprintf("%s %q in namespace %q", o.kind, o.name, o.namespace)
+	}
+	return fmt.Sprintf("%s %q", o.kind, o.name)
+}
+
+// report is a result about object o and field path.
+func (o object) report(sev framework.Severity, path, format string, args ...any) *framework.Result {
+	msg := fmt.Sprintf(format, args...)
+	r := &framework.Result{
+		Message:  o.ref() + ": " + msg,
+		Severity: sev,
+		ResourceRef: &yaml.ResourceIdentifier{
+			TypeMeta: yaml.TypeMeta{APIVersion: o.node.GetApiVersion(), Kind: o.kind},
+			NameMeta: yaml.NameMeta{Name: o.name, Namespace: o.namespace},
+		},
+	}
+	if path != "" {
+		r.Message = fmt.Sprintf("%s: %s %s", o.ref(), path, msg)
+		r.Field = &framework.Field{Path: path}
+	}
+	if f := o.node.GetAnnotations()[kioutil.PathAnnotation]; f != "" {
+		r.File = &framework.File{Path: f}
+	}
+	return r
+}
+
+func (o object) errorf(path, format string, args ...any) *framework.Result {
+	return o.report(framework.Error, path, format, args...)
+}
+
+// clip shortens a value for a message.
+func clip(s string) string {
+	const max = 80
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d bytes)", s[:cut], len(s))
+}
+
+// previous lists the names kustomize recorded for an object before its
+// transformers renamed it (internal.config.kubernetes.io/previousNames).
+func previous(n *yaml.RNode, key string) []string {
+	v := n.GetAnnotations()["internal.config.kubernetes.io/previous"+key]
+	if v == "" {
+		return nil
+	}
+	return strings.Split(v, ",")
+}
