@@ -32,11 +32,20 @@ type spec struct {
 // they came and returns the results, so no half-rendered topology is
 // ever written and the exit code is non-zero.
 func (Processor) Process(rl *framework.ResourceList) error {
+	mode, results := functionMode(rl.FunctionConfig)
+	if results = append(checkStream(rl), results...); results.ExitCode() != 0 {
+		rl.Results = append(rl.Results, results...)
+		return rl.Results
+	}
+	if mode == ModeValidate {
+		return validate(rl)
+	}
 	if err := adoptFunctionConfig(rl); err != nil {
 		return err
 	}
 	specs, results := decodeSpecs(rl.Items)
 	results = append(results, checkConflicts(rl.Items, specs)...)
+	results = append(results, checkGeneratedClashes(specs)...)
 	if results.ExitCode() != 0 {
 		rl.Results = append(rl.Results, results...)
 		return rl.Results

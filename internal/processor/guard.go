@@ -1,0 +1,178 @@
+package processor
+
+import (
+	"fmt"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
+)
+
+// MaxSpecNodes bounds the YAML nodes of a spec once its anchors and
+// aliases are expanded. A real spec has a few hundred; a "billion laughs"
+// alias bomb has billions and must be refused before anything expands it.
+const MaxSpecNodes = 10000
+
+// maxDuplicatesPerItem keeps a pathological item from flooding the results.
+const maxDuplicatesPerItem = 5
+
+// checkStream runs the checks that must pass before any item is trusted:
+// no duplicate keys anywhere (kustomize and kubectl refuse them, and YAML
+// readers disagree about which value wins), and no alias bomb in the
+// resources the function decodes.
+func checkStream(rl *framework.ResourceList) framework.Results {
+	var results framework.Results
+	all := rl.Items
+	if rl.FunctionConfig != nil {
+		all = append(append([]*yaml.RNode(nil), rl.Items...), rl.FunctionConfig)
+	}
+	for _, it := range all {
+		var dups []duplicate
+		findDuplicates(it.YNode(), "", &dups)
+		for _, d := range dups {
+			msg := fmt.Sprintf("is set twice (%s); YAML readers disagree on which value wins and kustomize and kubectl refuse it: keep one", d.where())
+			results = append(results, result(it, d.path, msg, framework.Error))
+		}
+		if len(dups) > 0 || !decodes(it) {
+			continue
+		}
+		if path, over := exceedsNodes(it.YNode(), MaxSpecNodes); over {
+			msg := fmt.Sprintf("expands to more than %d YAML nodes through anchors and aliases (an alias bomb?); write the values out instead of repeating *aliases", MaxSpecNodes)
+			results = append(results, result(it, path, msg, framework.Error))
+		}
+	}
+	return results
+}
+
+// decodes reports whether the function decodes n into Go values (which
+// expands aliases), rather than passing it through as a YAML tree.
+func decodes(n *yaml.RNode) bool {
+	return n.GetKind() == api.Kind || n.GetKind() == FunctionKind
+}
+
+type duplicate struct {
+	path          string
+	first, second *yaml.Node
+}
+
+func (d duplicate) where() string {
+	if d.first.Line == d.second.Line {
+		return fmt.Sprintf("line %d, columns %d and %d", d.first.Line, d.first.Column, d.second.Column)
+	}
+	return fmt.Sprintf("lines %d and %d", d.first.Line, d.second.Line)
+}
+
+// findDuplicates records mapping keys that occur twice, with their paths.
+// Aliases are not followed: their targets are checked where defined.
+func findDuplicates(n *yaml.Node, path string, out *[]duplicate) {
+	if n == nil || len(*out) >= maxDuplicatesPerItem {
+		return
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			findDuplicates(c, path, out)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			findDuplicates(c, fmt.Sprintf("%s[%d]", path, i), out)
+		}
+	case yaml.MappingNode:
+		seen := map[string]*yaml.Node{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			p := joinPath(path, clip(k.Value))
+			if first, dup := seen[k.Value]; dup && k.Value != "<<" && len(*out) < maxDuplicatesPerItem {
+				*out = append(*out, duplicate{path: p, first: first, second: k})
+			}
+			seen[k.Value] = k
+			findDuplicates(n.Content[i+1], p, out)
+		}
+	}
+}
+
+// exceedsNodes counts the nodes of n with every alias expanded and stops as
+// soon as the count passes max, so a bomb costs at most max steps. It
+// returns the path where the budget ran out.
+func exceedsNodes(n *yaml.Node, max int) (string, bool) {
+	budget := max
+	var path string
+	var walk func(n *yaml.Node, p string) bool
+	walk = func(n *yaml.Node, p string) bool {
+		if n == nil {
+			return false
+		}
+		budget--
+		if budget < 0 {
+			path = p
+			return true
+		}
+		switch n.Kind {
+		case yaml.AliasNode:
+			return walk(n.Alias, p)
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if walk(n.Content[i+1], joinPath(p, clip(n.Content[i].Value))) {
+					return true
+				}
+			}
+		default:
+			for i, c := range n.Content {
+				cp := p
+				if n.Kind == yaml.SequenceNode {
+					cp = fmt.Sprintf("%s[%d]", p, i)
+				}
+				if walk(c, cp) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	over := walk(n, "")
+	return path, over
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// checkGeneratedClashes finds two specs that would generate the same
+// object: two specs creating one StorageClass, or PersistentVolume names
+// (<namespace>-<name>-<template>-<i>) that meet across namespaces. The
+// output would hold the object twice, which kustomize refuses.
+func checkGeneratedClashes(specs []spec) framework.Results {
+	type key struct{ kind, ns, name string }
+	owner := map[key]spec{}
+	var results framework.Results
+	for _, s := range specs {
+		e := names.For(s.z)
+		for _, g := range generatedIDs(s.z) {
+			k := key{g.kind, e.Namespace, g.name}
+			if g.clusterScoped {
+				k.ns = ""
+			}
+			other, clash := owner[k]
+			if !clash {
+				owner[k] = s
+				continue
+			}
+			if names.For(other.z).Owner() == e.Owner() {
+				continue // the same spec twice is reported by checkConflicts
+			}
+			msg := fmt.Sprintf("generates the %s %q, which %s %s also generates; ", g.kind, g.name, api.Kind, names.For(other.z).Owner())
+			if g.kind == "StorageClass" {
+				msg += "let one spec create the class (spec.storage.storageClass) and have the other only name it in spec.storage.className"
+			} else {
+				msg += "rename one of the specs"
+			}
+			results = append(results, result(s.node, "metadata.name", msg, framework.Error))
+		}
+	}
+	return results
+}
