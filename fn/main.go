@@ -5,9 +5,11 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 
+	"github.com/spf13/cobra"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework/command"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
@@ -21,8 +23,25 @@ func main() {
 	cmd.Use = "zookeeper-fn [SPEC.yaml [INPUT.yaml...]]"
 	cmd.Short = "Render a ZooKeeper ensemble from a ZookeeperSpec"
 	cmd.Version = version
+	cmd.PreRunE = screenStdin
 	if err := cmd.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr)
 		os.Exit(1)
 	}
+}
+
+// screenStdin checks the ResourceList on stdin before kyaml reads it
+// (size, UTF-8, one ResourceList document with a list of items): a stream
+// that fails gets a message naming the fix on stderr and nothing on stdout.
+func screenStdin(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return nil // standalone mode reads files
+	}
+	in, err := processor.ReadInput(cmd.InOrStdin())
+	if err != nil {
+		fmt.Fprint(cmd.ErrOrStderr(), err)
+		return err
+	}
+	cmd.SetIn(bytes.NewReader(in))
+	return nil
 }
