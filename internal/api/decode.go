@@ -16,7 +16,7 @@ import (
 // with their field paths, so a typo never silently becomes a default.
 func Decode(data []byte) (*ZookeeperSpec, Problems) {
 	if len(data) > MaxSpecBytes {
-		return nil, Problems{{Message: fmt.Sprintf("is %d KiB as JSON; a spec may have at most %d KiB (its settings end up in a ConfigMap, and Kubernetes objects must stay within 1 MiB): remove what does not belong in the spec", len(data)>>10, MaxSpecBytes>>10)}}
+		return nil, Problems{{Message: fmt.Sprintf("the spec is %d KiB as JSON; a spec may have at most %d KiB (its settings end up in a ConfigMap, and Kubernetes objects must stay within 1 MiB): remove what does not belong in the spec", len(data)>>10, MaxSpecBytes>>10)}}
 	}
 	var raw any
 	if err := json.Unmarshal(data, &raw); err != nil {
