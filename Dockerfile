@@ -21,6 +21,11 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY fn/ fn/
 COPY internal/ internal/
+# The build cache lives in a BuildKit cache mount; an engine without one (or a
+# build that shares the host's cache through a volume) points GOCACHE
+# elsewhere.
+ARG GOCACHE=/root/.cache/go-build
+ENV GOCACHE=${GOCACHE}
 ARG VERSION=dev
 RUN --mount=type=cache,target=/root/.cache/go-build \
     go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/zookeeper-fn ./fn

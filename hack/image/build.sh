@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # build.sh: build the function's container image ($IMAGE, default
 # localhost/zookeeper-fn:dev) from the repository's Dockerfile with whatever
-# engine is here, then print its size.
+# engine is here, then print its size. With DOCKERFILE=deploy/argocd/Dockerfile
+# and BASE=busybox it builds the Argo CD sidecar image instead.
 #
 #   docker  where an engine answers: a plain `docker build` with the real base
 #           images from the Dockerfile's defaults.
 #   podman  otherwise (hack/image/engine.sh installs it): local stand-ins for
 #           the base images (hack/image/standins.sh) passed as build arguments,
-#           no network, the host's Go module cache mounted read-only.
+#           no network, the host's Go module cache mounted read-only and its
+#           build cache shared.
 #
 # VERSION (default: git describe) is stamped into the binary and the image's
 # labels; `make image` passes the same VERSION as `make build`, so the image
@@ -17,6 +19,8 @@ cd "$(dirname "$0")/../.."
 : "${ZKFN_CACHE:=$HOME/.cache/zookeeper-fn}"
 export ZKFN_CACHE
 IMAGE=${IMAGE:-localhost/zookeeper-fn:dev}
+DOCKERFILE=${DOCKERFILE:-Dockerfile}
+BASE=${BASE:-distroless} # which stand-in replaces the final stage's base: distroless or busybox
 VERSION=${VERSION:-$(git describe --tags --always --dirty 2>/dev/null || echo dev)}
 log() { echo "build.sh: $*" >&2; }
 
@@ -25,17 +29,35 @@ start=$(date +%s)
 case "$ZKFN_ENGINE" in
 docker)
 	engine=docker
-	DOCKER_BUILDKIT=1 docker build --build-arg "VERSION=$VERSION" -t "$IMAGE" . >&2
+	DOCKER_BUILDKIT=1 docker build -f "$DOCKERFILE" --build-arg "VERSION=$VERSION" -t "$IMAGE" . >&2
 	;;
 podman)
 	engine=podman
-	args=()
-	while IFS= read -r kv; do args+=(--build-arg "$kv"); done < <(hack/image/standins.sh)
-	# Complete the host's module cache through the Go proxy; the build itself
-	# runs without network and fails loudly if a module is missing.
+	standins=$(hack/image/standins.sh)
+	get() { sed -n "s/^$1=//p" <<<"$standins"; }
+	case "$BASE" in
+	distroless) base_image=$(get DISTROLESS_IMAGE) ;;
+	busybox) base_image=$(get BUSYBOX_IMAGE) ;;
+	*) log "BASE must be distroless or busybox, not $BASE"; exit 1 ;;
+	esac
+	args=(--build-arg "GO_IMAGE=$(get GO_IMAGE)" --build-arg "BASE_IMAGE=$base_image")
+	# Complete the host's module cache through the Go proxy (the sidecar also
+	# needs kustomize's modules); the build itself runs without network and
+	# fails loudly if a module is missing.
 	go mod download
-	podman build --network none --pull=never \
+	if grep -q 'sigs.k8s.io/kustomize/kustomize' "$DOCKERFILE"; then
+		kv=$(sed -n 's/^ARG KUSTOMIZE_VERSION=//p' "$DOCKERFILE")
+		gobin=$(mktemp -d)
+		CGO_ENABLED=0 GOBIN=$gobin GOFLAGS=-mod=mod go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kustomize/kustomize/v5@$kv"
+		rm -rf "$gobin"
+	fi
+	# The host's Go build cache is shared (read-write): -trimpath keys its
+	# entries by content, not by path, so `make build` warms the image build.
+	gocache=$(go env GOCACHE)
+	mkdir -p "$gocache"
+	podman build -f "$DOCKERFILE" --network none --pull=never \
 		-v "$(go env GOMODCACHE):/go/pkg/mod:ro" \
+		-v "$gocache:/host-gocache" --build-arg GOCACHE=/host-gocache \
 		"${args[@]}" --build-arg GOPROXY=off --build-arg "VERSION=$VERSION" \
 		-t "$IMAGE" . >&2
 	;;
