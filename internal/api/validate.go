@@ -61,12 +61,12 @@ func (z *ZookeeperSpec) checkMeta(ps *Problems) {
 		ps.errorf("metadata.name", "%q is %d characters; at most %d fit (pod names and the StatefulSet's revision label are derived from it and must stay within 63): use a shorter name or namePrefix", clip(name), len(name), MaxNameLength)
 	default:
 		if errs := validation.IsDNS1123Label(name); len(errs) > 0 {
-			ps.errorf("metadata.name", "%q is not a DNS label (%s): it becomes the members' hostnames", clip(name), errs[0])
+			ps.errorf("metadata.name", "%q is not a DNS label (%s): it becomes the members' hostnames; use lower-case letters, digits and '-', e.g. zk", clip(name), errs[0])
 		}
 	}
 	if ns := z.Namespace; ns != "" {
 		if errs := validation.IsDNS1123Label(ns); len(errs) > 0 {
-			ps.errorf("metadata.namespace", "%q is not a valid namespace (%s)", clip(ns), errs[0])
+			ps.errorf("metadata.namespace", "%q is not a valid namespace (%s); use lower-case letters, digits and '-'", clip(ns), errs[0])
 		}
 	} else {
 		ps.warnf("metadata.namespace", "is not set: the server.X hostnames assume namespace \"default\"; set the namespace (or kustomize's namespace field) to where the ensemble runs")
