@@ -117,7 +117,7 @@ func checkShape(ps *Problems, path string, v any, t reflect.Type) {
 		case f != float64(int64(f)):
 			ps.errorf(path, "expected a whole number, got %v", f)
 		case t.Kind() == reflect.Int32 && (f > 1<<31-1 || f < -(1<<31)):
-			ps.errorf(path, "%v is out of range", f)
+			ps.errorf(path, "%v is out of range: it must fit in a 32-bit integer; use a small number such as 3", f)
 		}
 	}
 }

@@ -80,10 +80,10 @@ func (p *Placement) checkNodeRules(ps *Problems) {
 	for k, v := range p.NodeSelector {
 		path := fmt.Sprintf("spec.placement.nodeSelector[%s]", clip(k))
 		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
-			ps.errorf(path, "%q is not a label key (%s)", clip(k), errs[0])
+			ps.errorf(path, "%q is not a label key (%s); use a node label key such as disktype or example.com/disk", clip(k), errs[0])
 		}
 		if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
-			ps.errorf(path, "%q is not a label value (%s)", clip(v), errs[0])
+			ps.errorf(path, "%q is not a label value (%s); use at most 63 letters, digits, '-', '_' or '.'", clip(v), errs[0])
 		}
 	}
 	for i, t := range p.Tolerations {
@@ -106,7 +106,7 @@ func checkToleration(ps *Problems, path string, t corev1.Toleration) {
 	}
 	if t.Key != "" {
 		if errs := validation.IsQualifiedName(t.Key); len(errs) > 0 {
-			ps.errorf(path+".key", "%q is not a taint key (%s)", clip(t.Key), errs[0])
+			ps.errorf(path+".key", "%q is not a taint key (%s); use the key of the node's taint, e.g. dedicated", clip(t.Key), errs[0])
 		}
 	}
 	switch t.Effect {
@@ -148,7 +148,7 @@ func checkPeer(ps *Problems, path string, p networkingv1.NetworkPolicyPeer) {
 			continue
 		}
 		if _, err := metav1.LabelSelectorAsSelector(sel.s); err != nil {
-			ps.errorf(path+"."+sel.name, "is not a valid label selector: %s", clip(err.Error()))
+			ps.errorf(path+"."+sel.name, "is not a valid label selector (%s); use matchLabels with label keys and values", clip(err.Error()))
 		}
 	}
 }

@@ -60,7 +60,7 @@ func (z *ZookeeperSpec) checkRisks(ps *Problems) {
 	if n == 1 && env != EnvDev {
 		ps.warnf("spec.replicas", "is 1 in a %s environment (%s): the ensemble has no fault tolerance and every restart is an outage; use 3 or more, or mark a development ensemble with the annotation %s: dev", env, source, EnvironmentAnnotation)
 	}
-	if n >= 5 && s.Placement.AntiAffinity != AntiAffinityRequired {
+	if n >= 5 && n <= MaxReplicas && s.Placement.AntiAffinity != AntiAffinityRequired {
 		ps.warnf("spec.placement.antiAffinity", "is %s with %d members: the scheduler may still put several members on one node, and losing that node can lose the quorum; use required (one member per %s)", s.Placement.AntiAffinity, n, s.Placement.TopologyKey)
 	}
 	if env == EnvProd {
