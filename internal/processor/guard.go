@@ -148,8 +148,11 @@ func joinPath(path, key string) string {
 // output would hold the object twice, which kustomize refuses.
 func checkGeneratedClashes(specs []spec) framework.Results {
 	type key struct{ kind, ns, name string }
+	type pair struct{ kind, a, b string }
 	owner := map[key]spec{}
-	var results framework.Results
+	clashes := map[pair][]string{}
+	var order []pair
+	var nodes = map[pair]spec{}
 	for _, s := range specs {
 		e := names.For(s.z)
 		for _, g := range generatedIDs(s.z) {
@@ -162,17 +165,32 @@ func checkGeneratedClashes(specs []spec) framework.Results {
 				owner[k] = s
 				continue
 			}
-			if names.For(other.z).Owner() == e.Owner() {
+			o := names.For(other.z).Owner()
+			if o == e.Owner() {
 				continue // the same spec twice is reported by checkConflicts
 			}
-			msg := fmt.Sprintf("generates the %s %q, which %s %s also generates; ", g.kind, g.name, api.Kind, names.For(other.z).Owner())
-			if g.kind == "StorageClass" {
-				msg += "let one spec create the class (spec.storage.storageClass) and have the other only name it in spec.storage.className"
-			} else {
-				msg += "rename one of the specs"
+			p := pair{g.kind, o, e.Owner()}
+			if clashes[p] == nil {
+				order = append(order, p)
+				nodes[p] = s
 			}
-			results = append(results, result(s.node, "metadata.name", msg, framework.Error))
+			clashes[p] = append(clashes[p], g.name)
 		}
+	}
+	var results framework.Results
+	for _, p := range order {
+		list := clashes[p]
+		what := fmt.Sprintf("the %s %q", p.kind, list[0])
+		if len(list) > 1 {
+			what += fmt.Sprintf(" (and %d more)", len(list)-1)
+		}
+		msg := fmt.Sprintf("generates %s, which %s %s also generates; ", what, api.Kind, p.a)
+		if p.kind == "StorageClass" {
+			msg += "let one spec create the class (spec.storage.storageClass) and have the other only name it in spec.storage.className"
+		} else {
+			msg += "rename one of the specs"
+		}
+		results = append(results, result(nodes[p].node, "metadata.name", msg, framework.Error))
 	}
 	return results
 }

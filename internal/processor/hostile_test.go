@@ -1,0 +1,213 @@
+package processor_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
+)
+
+var updateHostile = flag.Bool("update-hostile", false, "rewrite testdata/hostile/*/expected.txt from the actual output")
+
+const hostileDir = "../../testdata/hostile"
+
+// hostileCase is testdata/hostile/<name>/case.json: what the input is,
+// the words of the fix its message must name, and the expected exit code.
+// expected.txt holds the exact results (or, for a stream the function
+// refuses to read, the exact message on stderr).
+type hostileCase struct {
+	Description string   `json:"description"`
+	Fix         []string `json:"fix"`
+	Exit        int      `json:"exit"`
+	Generate    string   `json:"generate,omitempty"`
+}
+
+// TestHostileInput runs the bad-input catalogue through the processor
+// exactly as the binary does (stdin check, then framework.Execute). Every
+// case must give its exact results, name the fix, exit non-zero on errors,
+// and leave the items as they came: nothing generated, nothing lost.
+func TestHostileInput(t *testing.T) {
+	dirs, err := os.ReadDir(hostileDir)
+	require.NoError(t, err)
+	bad := 0
+	for _, d := range dirs {
+		dir := filepath.Join(hostileDir, d.Name())
+		var c hostileCase
+		b, err := os.ReadFile(filepath.Join(dir, "case.json"))
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(b, &c), dir)
+		if c.Exit != 0 {
+			bad++
+		}
+		t.Run(d.Name(), func(t *testing.T) {
+			input := hostileInput(t, dir, c.Generate)
+			got := hostileRun(input)
+			expectedFile := filepath.Join(dir, "expected.txt")
+			if *updateHostile {
+				require.NoError(t, os.WriteFile(expectedFile, []byte(got.expected()), 0o644))
+			}
+			want, err := os.ReadFile(expectedFile)
+			require.NoError(t, err, "run with -update-hostile to create it")
+			assert.Equal(t, string(want), got.expected(), "results (or stderr) differ from %s", expectedFile)
+			assert.Equal(t, c.Exit, got.exit, "exit code")
+			for _, words := range c.Fix {
+				assert.Contains(t, got.expected(), words, "the message must name the fix")
+			}
+			got.assertOutput(t, input, c.Exit)
+		})
+	}
+	t.Logf("%d bad inputs, %d risky-but-legal inputs", bad, len(dirs)-bad)
+	require.GreaterOrEqual(t, bad, 50, "bad-input cases found")
+}
+
+// hostileResult is what the binary would do with an input.
+type hostileResult struct {
+	stdout, stderr string
+	exit           int
+	results        string // the ResourceList's results, as written
+}
+
+func (r hostileResult) expected() string {
+	if r.results == "" && r.stderr != "" {
+		return "stderr: " + r.stderr + "\n"
+	}
+	return r.results
+}
+
+// hostileRun mirrors fn/main.go: screen stdin, then execute the processor.
+func hostileRun(input []byte) hostileResult {
+	var out hostileResult
+	in, err := processor.ReadInput(bytes.NewReader(input))
+	if err != nil {
+		out.stderr, out.exit = err.Error(), 1
+		return out
+	}
+	var buf bytes.Buffer
+	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(in), Writer: &buf, KeepReaderAnnotations: true}
+	if err := framework.Execute(processor.Processor{}, rw); err != nil {
+		out.stderr, out.exit = err.Error(), 1
+	}
+	out.stdout = buf.String()
+	out.results = resultsOf(out.stdout)
+	return out
+}
+
+// resultsOf extracts the results field of a ResourceList as YAML.
+func resultsOf(rl string) string {
+	n, err := yaml.Parse(rl)
+	if err != nil {
+		return "unparseable output: " + err.Error()
+	}
+	r := n.Field("results")
+	if r == nil {
+		return ""
+	}
+	s, err := r.Value.String()
+	if err != nil {
+		return err.Error()
+	}
+	return s
+}
+
+// assertOutput: on failure stdout holds the items exactly as an identity
+// function would write them (or nothing, when the stream was refused); on
+// success every input item is still there and the ensemble was rendered.
+func (r hostileResult) assertOutput(t *testing.T, input []byte, exit int) {
+	t.Helper()
+	if exit == 0 {
+		require.Empty(t, r.stderr)
+		got := map[string]bool{}
+		for _, it := range itemNodes(t, r.stdout) {
+			got[it.MustString()] = true
+		}
+		for _, it := range itemNodes(t, identityOutput(t, input)) {
+			if it.GetKind() != "ZookeeperSpec" { // the spec gains the local-config annotation
+				assert.True(t, got[it.MustString()], "input item %s/%s was lost or changed", it.GetKind(), it.GetName())
+			}
+		}
+		assert.Contains(t, r.stdout, "kind: StatefulSet", "the ensemble was rendered")
+		return
+	}
+	if r.stdout == "" {
+		return // refused stream: nothing written
+	}
+	want := itemsText(t, identityOutput(t, input))
+	assert.Equal(t, want, itemsText(t, r.stdout), "on error the items must come back unchanged, with nothing generated")
+}
+
+func itemNodes(t *testing.T, rl string) []*yaml.RNode {
+	t.Helper()
+	n, err := yaml.Parse(rl)
+	require.NoError(t, err)
+	f := n.Field("items")
+	require.NotNil(t, f, "output has items")
+	out, err := f.Value.Elements()
+	require.NoError(t, err)
+	return out
+}
+
+func itemsText(t *testing.T, rl string) string {
+	t.Helper()
+	n, err := yaml.Parse(rl)
+	require.NoError(t, err)
+	f := n.Field("items")
+	if f == nil {
+		return ""
+	}
+	return f.Value.MustString()
+}
+
+type identity struct{}
+
+func (identity) Process(*framework.ResourceList) error { return nil }
+
+// identityOutput is what a function that changes nothing writes.
+func identityOutput(t *testing.T, input []byte) string {
+	t.Helper()
+	var buf bytes.Buffer
+	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(input), Writer: &buf, KeepReaderAnnotations: true}
+	require.NoError(t, framework.Execute(identity{}, rw))
+	return buf.String()
+}
+
+// hostileInput reads input.yaml or generates the inputs too big to keep.
+func hostileInput(t testing.TB, dir, generate string) []byte {
+	t.Helper()
+	if generate == "" {
+		b, err := os.ReadFile(filepath.Join(dir, "input.yaml"))
+		require.NoError(t, err)
+		return b
+	}
+	b, err := generateHostile(generate)
+	require.NoError(t, err)
+	return b
+}
+
+// generateHostile builds the inputs of the catalogue that are too large to
+// keep in the repository.
+func generateHostile(name string) ([]byte, error) {
+	const head = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n"
+	switch name {
+	case "huge-spec":
+		return []byte(head + "- apiVersion: zookeeper-fn.dev/v1alpha1\n  kind: ZookeeperSpec\n  metadata: {name: zk, namespace: payments}\n  spec:\n    jvm:\n      flags:\n" +
+			strings.Repeat("      - -Dzookeeper.padding="+strings.Repeat("x", 1000)+"\n", 300)), nil
+	case "huge-stdin":
+		return []byte(head + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: big}\n  data:\n    blob: " + strings.Repeat("x", processor.MaxInputBytes) + "\n"), nil
+	case "deep-nesting":
+		return []byte(head + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: deep}\n  data: " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + "\n"), nil
+	}
+	return nil, errors.New(fmt.Sprint("unknown generated input ", name))
+}
