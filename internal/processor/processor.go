@@ -2,6 +2,7 @@ package processor
 
 import (
 	"fmt"
+	"path"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
@@ -158,17 +159,14 @@ func toNodes(s spec) ([]*yaml.RNode, error) {
 	e := names.For(s.z)
 	objs := render.Ensemble(s.z)
 	out := make([]*yaml.RNode, 0, len(objs))
-	dir := ""
-	if p := s.node.GetAnnotations()[kioutil.PathAnnotation]; p != "" {
-		dir = parentDir(p)
-	}
+	file := generatedFile(s.node.GetAnnotations()[kioutil.PathAnnotation], e.Name)
 	for i, o := range objs {
 		n, err := yamlconv.FromObject(o)
 		if err != nil {
 			return nil, err
 		}
-		if dir != "" {
-			if err := setPath(n, dir+e.Name+".zookeeper.yaml", i); err != nil {
+		if file != "" {
+			if err := setPath(n, file, i); err != nil {
 				return nil, err
 			}
 		}
@@ -177,13 +175,18 @@ func toNodes(s spec) ([]*yaml.RNode, error) {
 	return out, nil
 }
 
-func parentDir(p string) string {
-	for i := len(p) - 1; i >= 0; i-- {
-		if p[i] == '/' {
-			return p[:i+1]
-		}
+// generatedFile is where kpt writes the objects of the spec read from
+// specPath: <name>.zookeeper.yaml beside it (kpt needs a unique path and
+// index per object). A spec that came from no file (kustomize) gets none.
+func generatedFile(specPath, name string) string {
+	if specPath == "" {
+		return ""
 	}
-	return ""
+	file := path.Join(path.Dir(specPath), name+".zookeeper.yaml")
+	if file == path.Clean(specPath) {
+		file = path.Join(path.Dir(specPath), name+".generated.zookeeper.yaml")
+	}
+	return file
 }
 
 func setPath(n *yaml.RNode, path string, index int) error {
