@@ -1,0 +1,23 @@
+// Command identity is the benchmark's baseline: a kyaml framework function
+// that changes nothing. It is built from the same module, so with the same
+// kyaml, cobra and Go versions and the same build flags as zookeeper-fn:
+// whatever it costs is the price of reading and writing a ResourceList
+// with the framework, which zookeeper-fn cannot go below.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework/command"
+)
+
+func main() {
+	noop := framework.ResourceListProcessorFunc(func(*framework.ResourceList) error { return nil })
+	cmd := command.Build(noop, command.StandaloneEnabled, false)
+	if err := cmd.Execute(); err != nil {
+		fmt.Fprintln(os.Stderr)
+		os.Exit(1)
+	}
+}
