@@ -198,10 +198,31 @@ func (e *ensemble) checkServerLines(t *testing.T) {
 		if s.role != "participant" {
 			t.Errorf("zoo.cfg line %q: role %s, want participant", s.raw, s.role)
 		}
+		// The ports must be the ones the pod declares: the Services and the
+		// NetworkPolicy are built from those, so in a cluster a port only
+		// zoo.cfg knows is unreachable (here, with no NetworkPolicy, it
+		// would work).
+		for _, p := range []struct {
+			name string
+			port int
+		}{{"quorum", s.quorum}, {"election", s.election}, {"client", e.port}} {
+			if !e.declaresPort(p.port) {
+				t.Errorf("zoo.cfg line %q: %s port %d is not a containerPort of the zookeeper container", s.raw, p.name, p.port)
+			}
+		}
 	}
 	if t.Failed() {
 		t.FailNow()
 	}
+}
+
+func (e *ensemble) declaresPort(port int) bool {
+	for _, p := range e.r.container.Ports {
+		if int(p.ContainerPort) == port {
+			return true
+		}
+	}
+	return false
 }
 
 // startAll starts every pod as the StatefulSet controller would: all at
@@ -239,16 +260,21 @@ func (e *ensemble) waitFormed(t *testing.T, bound time.Duration, what string) ti
 	t.Helper()
 	began := time.Now()
 	var modes map[string]string
+	var crashed *member
 	ok := waitFor(bound, func() bool {
+		for _, m := range e.members {
+			if m.up && !m.running() {
+				crashed = m
+				return true
+			}
+		}
 		modes = e.modes()
 		return formed(modes, e.running())
 	})
+	if crashed != nil {
+		t.Fatalf("%s: %s exited with status %d; modes: %v", what, crashed.pod, crashed.exit, e.modes())
+	}
 	if !ok {
-		for _, m := range e.members {
-			if !m.running() && m.done != nil {
-				t.Logf("%s exited with status %d", m.pod, m.exit)
-			}
-		}
 		t.Fatalf("%s: no ensemble within %s; modes: %v", what, bound, modes)
 	}
 	return time.Since(began)

@@ -34,6 +34,9 @@ type member struct {
 	done   chan struct{}
 	exit   int
 	starts int
+	// up: the suite started the member and has not stopped it, so an exit
+	// is a crash.
+	up bool
 }
 
 // claimDir is where the PersistentVolume behind claim <tmpl>-<pod> lives;
@@ -229,7 +232,7 @@ func (m *member) start(t testing.TB) {
 		log.Close()
 		t.Fatalf("start %s: %v", m.pod, err)
 	}
-	m.cmd, m.done = cmd, make(chan struct{})
+	m.cmd, m.done, m.up = cmd, make(chan struct{}), true
 	done := m.done
 	go func() {
 		_ = cmd.Wait()
@@ -255,6 +258,9 @@ func (m *member) running() bool {
 // signal sends sig to the member's process group and, for SIGKILL and
 // SIGTERM, waits up to bound for it to exit; it reports whether it exited.
 func (m *member) signal(sig syscall.Signal, bound time.Duration) bool {
+	if sig == syscall.SIGKILL || sig == syscall.SIGTERM {
+		m.up = false
+	}
 	if !m.running() {
 		return true
 	}

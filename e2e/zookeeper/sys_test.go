@@ -79,8 +79,12 @@ func addNetns(t testing.TB, name, addr string) {
 	if len(host) > 15 {
 		t.Fatalf("namespace name %s too long for a veth name", name)
 	}
+	// Deleting the host end removes the pair at once; the namespace itself
+	// is torn down by the kernel a little later.
+	_, _, _ = run(10*time.Second, nil, "ip", "link", "del", host)
 	must(t, "ip", "netns", "add", name)
 	t.Cleanup(func() {
+		_, _, _ = run(10*time.Second, nil, "ip", "link", "del", host)
 		if out, _, err := run(10*time.Second, nil, "ip", "netns", "del", name); err != nil {
 			t.Errorf("ip netns del %s: %v\n%s", name, err, out)
 		}

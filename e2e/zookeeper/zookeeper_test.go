@@ -330,6 +330,7 @@ func (e *ensemble) wrongVolume(t *testing.T) {
 	case <-time.After(startFailBound):
 		t.Fatalf("%s started on %s's data volume (myid %s) and did not exit within %s; mode %q", victim.pod, donor.pod, donor.myid(t), startFailBound, victim.mode())
 	}
+	victim.up = false
 	if victim.exit == 0 {
 		t.Fatalf("%s on %s's data volume exited 0, want non-zero", victim.pod, donor.pod)
 	}
