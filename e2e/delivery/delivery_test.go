@@ -100,10 +100,11 @@ func execEnv(t *testing.T) []string {
 
 // cmd describes one process run.
 type cmd struct {
-	dir   string
-	env   []string // added to (and overriding) the test's environment
-	args  []string
-	stdin string
+	dir     string
+	env     []string // added to (and overriding) the test's environment
+	onlyEnv bool     // env is the whole environment
+	args    []string
+	stdin   string
 }
 
 type outcome struct {
@@ -120,6 +121,9 @@ func run(t *testing.T, c cmd) outcome {
 	x := exec.CommandContext(ctx, c.args[0], c.args[1:]...)
 	x.Dir = c.dir
 	x.Env = mergeEnv(os.Environ(), c.env)
+	if c.onlyEnv {
+		x.Env = c.env
+	}
 	x.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	x.Cancel = func() error { return syscall.Kill(-x.Process.Pid, syscall.SIGKILL) }
 	x.WaitDelay = 5 * time.Second

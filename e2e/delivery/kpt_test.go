@@ -111,7 +111,7 @@ func TestKptRender(t *testing.T) {
 			require.NoError(t, o.err, "kpt fn render:\n%s", o.stderr)
 
 			files := snapshot(t, dir)
-			require.Contains(t, files, generatedFile, "the function must write its objects beside the spec; files: %v", keys(files))
+			require.Contains(t, keys(files), generatedFile, "the function must write its objects beside the spec")
 			require.ElementsMatch(t, []string{"Kptfile", "namespace.yaml", "zookeeper.yaml", generatedFile}, keys(files),
 				"render wrote files the package does not expect")
 			generated := topology(t, decodeDocs(t, []byte(files[generatedFile])))
