@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -33,9 +34,9 @@ var (
 	flagBin       = flag.String("bin", envOr("ZKFN_BIN", "bin/zookeeper-fn"), "the function binary under test")
 	flagKustomize = flag.String("kustomize", envOr("KUSTOMIZE", "kustomize"), "kustomize binary")
 	flagImage     = flag.String("image", envOr("ZKFN_IMAGE", "localhost/zookeeper-fn:dev"), "container image of the function (`make image`)")
-	flagRuns      = flag.Int("runs", 31, "runs per variant for small inputs (medians are taken over them)")
-	flagLargeRuns = flag.Int("large-runs", 9, "runs per variant for the 10k and 50k streams")
-	flagCtrRuns   = flag.Int("container-runs", 9, "runs per variant for the container form")
+	flagRuns      = flag.Int("runs", 21, "runs per variant for small inputs (medians are taken over them)")
+	flagLargeRuns = flag.Int("large-runs", 5, "runs per variant for the 10k and 50k streams")
+	flagCtrRuns   = flag.Int("container-runs", 7, "runs per variant for the container form")
 	flagKeep      = flag.Bool("keep", false, "keep the work directory (inputs, binaries) and print its path")
 	flagSnapshot  = flag.String("snapshot", "", "write the function's output for every input and overlay into this directory and exit (diff two snapshots to prove an optimisation changes no byte)")
 )
@@ -79,6 +80,13 @@ func run() error {
 		fmt.Fprintln(os.Stderr, "bench: work directory", work)
 	} else {
 		defer os.RemoveAll(work)
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		go func() {
+			<-sig
+			os.RemoveAll(work)
+			os.Exit(130)
+		}()
 	}
 	e := &env{root: root, work: work, inputs: map[string]string{}}
 	if e.bin, err = filepath.Abs(*flagBin); err != nil {
@@ -86,6 +94,13 @@ func run() error {
 	}
 	if _, err := os.Stat(e.bin); err != nil {
 		return fmt.Errorf("function binary: %w (run make build)", err)
+	}
+	// kustomize finds the function by its bare name on PATH.
+	if err := os.MkdirAll(filepath.Join(work, "path"), 0o755); err != nil {
+		return err
+	}
+	if err := os.Symlink(e.bin, filepath.Join(work, "path", "zookeeper-fn")); err != nil {
+		return err
 	}
 	if e.kustomize, err = exec.LookPath(*flagKustomize); err != nil {
 		return fmt.Errorf("kustomize: %w (run make tools)", err)
@@ -608,7 +623,7 @@ func pathWith(dirs ...string) string {
 func (e *env) kustomizeProc(name, tree, overlay string, extraEnv []string, flags ...string) proc {
 	args := append([]string{"build"}, flags...)
 	args = append(args, filepath.Join(tree, "overlays", overlay))
-	return proc{name: name, path: e.kustomize, args: args, env: append([]string{pathWith(filepath.Dir(e.bin))}, extraEnv...)}
+	return proc{name: name, path: e.kustomize, args: args, env: append([]string{pathWith(filepath.Join(e.work, "path"))}, extraEnv...)}
 }
 
 var execFlags = []string{"--enable-alpha-plugins", "--enable-exec"}
@@ -688,7 +703,7 @@ func (e *env) engine() (string, []string, error) {
 	}
 	engine := vars["ZKFN_ENGINE"]
 	if shim := vars["ZKFN_DOCKER_SHIM"]; shim != "" {
-		envs = append(envs, pathWith(shim, filepath.Dir(e.bin)))
+		envs = append(envs, pathWith(shim, filepath.Join(e.work, "path")))
 	}
 	return engine, envs, nil
 }
