@@ -106,7 +106,7 @@ func alerts(z *api.ZookeeperSpec, e names.Ensemble) []alert {
 		}, alert{
 			name: "ZookeeperNoLeader", expr: fmt.Sprintf(`absent(synced_followers{%s}) and on() %s >= %d`, sel, up, majority), forDuration: "2m", severity: SeverityCritical,
 			summary:     fmt.Sprintf("ZooKeeper %s has no leader although a majority of members is up", e.Owner()),
-			description: "Only the leader exports synced_followers. Members run but do not agree on a leader: elections fail (network policy or DNS between members, initLimit too low for the snapshot size, clock-free but GC-paused members).",
+			description: "Only the leader exports synced_followers. Members run but do not agree on a leader: elections fail (network policy or DNS between members, initLimit too low for the snapshot size, or GC-paused members).",
 			runbook:     "Check `echo srvr | nc <member> 2181` on each member (Mode: leader/follower/looking). Look in the logs for 'Cannot open channel to N' (quorum/election ports 2888/3888 blocked or DNS of <pod>.<name>-headless not resolving) and for initLimit timeouts while syncing a large snapshot (raise spec.zookeeper.initLimit).",
 		}, alert{
 			name: "ZookeeperMemberNotFollowing", expr: fmt.Sprintf(`max(synced_followers{%s}) < %d`, sel, n-1), forDuration: "5m", severity: SeverityWarning,
