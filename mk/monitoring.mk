@@ -5,7 +5,7 @@
 # e2e-backup: the rendered backup sidecar and restore init container, run
 # exactly as rendered against a real 3-member ensemble (docs/backup.md).
 # Both need root and install Debian's ZooKeeper through hack/zookeeper.
-TEST_TARGETS += e2e-monitoring
+TEST_TARGETS += e2e-monitoring e2e-backup
 
 E2E_MONITORING_FLAGS ?=
 E2E_BACKUP_FLAGS ?=

@@ -90,7 +90,7 @@ public final class ZkTree {
                 hex.append(String.format("%02x", b));
             }
         }
-        out.add(path + "\t" + st.toString().trim().replace('\n', ' ') + "\t" + acl + "\t" + hex);
+        out.add(path + "\t" + st.toString().trim().replace('\n', ' ') + "\t" + acl.toString().replace('\n', ' ') + "\t" + hex);
         List<String> children = zk.getChildren(path, false);
         Collections.sort(children);
         for (String c : children) {

@@ -321,7 +321,7 @@ func (m *Member) args(t testing.TB, c corev1.Container) []string {
 func (m *Member) Start(t testing.TB, name string) *Proc {
 	t.Helper()
 	c := m.e.R.Container(t, name)
-	p := &Proc{Name: name, Log: filepath.Join(m.e.Dir, m.Pod+"-"+name+".log"), done: make(chan struct{})}
+	p := &Proc{Name: name, Log: m.LogPath(name), done: make(chan struct{})}
 	log, err := os.OpenFile(p.Log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	must0(t, err)
 	cmd := exec.Command("ip", m.args(t, c)...)
@@ -340,6 +340,11 @@ func (m *Member) Start(t testing.TB, name string) *Proc {
 	}()
 	m.procs = append(m.procs, p)
 	return p
+}
+
+// LogPath is where container name's output goes; it collects every run.
+func (m *Member) LogPath(name string) string {
+	return filepath.Join(m.e.Dir, m.Pod+"-"+name+".log")
 }
 
 // RunToEnd runs container name (an init container, or a one-shot run of

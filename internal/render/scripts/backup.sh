@@ -164,7 +164,8 @@ interval="${BACKUP_INTERVAL_SECONDS:?BACKUP_INTERVAL_SECONDS is not set}"
 while :; do
   if serving; then
     # A process of its own, so that errexit holds inside the backup.
-    bash "${BASH_SOURCE[0]}" once || log "backup failed; next try in ${interval}s"
+    bash "${BASH_SOURCE[0]}" once || log "backup failed"
+    log "next backup in ${interval}s"
     sleep "$interval"
   else
     log "member not serving in the quorum; waiting"
