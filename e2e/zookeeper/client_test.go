@@ -13,9 +13,16 @@ import (
 
 // clientResult is the output of one ZkClient run (hack/zookeeper/ZkClient.java).
 type clientResult struct {
-	state string            // SyncConnected, ConnectedReadOnly or NotConnected
-	ops   map[string]string // "op path" -> "result=ok data=..." or "result=error code=..."
-	out   string
+	state    string // of the first session: SyncConnected, ConnectedReadOnly or NotConnected
+	ops      map[string]string
+	sessions []session // every session, in order (connect: ops open more)
+	out      string
+}
+
+// session is one connection of a ZkClient run and its operations' results.
+type session struct {
+	state, connect string
+	ops            map[string]string // "op path" -> "result=ok data=..." or "result=error code=..."
 }
 
 // client runs ZooKeeper's own Java client from the client network
@@ -38,21 +45,24 @@ func (e *ensemble) client(t testing.TB, connect string, canBeReadOnly bool, wait
 	if err != nil && code != 3 {
 		t.Fatalf("ZkClient %s: %v\n%s", strings.Join(args[3:], " "), err, out)
 	}
-	res := clientResult{ops: map[string]string{}, out: out}
+	res := clientResult{out: out}
 	for _, l := range strings.Split(out, "\n") {
 		if s, ok := strings.CutPrefix(l, "state="); ok {
-			res.state, _, _ = strings.Cut(s, " ")
+			state, rest, _ := strings.Cut(s, " ")
+			connect, _, _ := strings.Cut(strings.TrimPrefix(rest, "connect="), " ")
+			res.sessions = append(res.sessions, session{state: state, connect: connect, ops: map[string]string{}})
 			continue
 		}
-		if rest, ok := strings.CutPrefix(l, "op="); ok {
+		if rest, ok := strings.CutPrefix(l, "op="); ok && len(res.sessions) > 0 {
 			name, rest, _ := strings.Cut(rest, " path=")
 			p, result, _ := strings.Cut(rest, " ")
-			res.ops[name+" "+p] = result
+			res.sessions[len(res.sessions)-1].ops[name+" "+p] = result
 		}
 	}
-	if res.state == "" {
+	if len(res.sessions) == 0 {
 		t.Fatalf("ZkClient printed no state line:\n%s", out)
 	}
+	res.state, res.ops = res.sessions[0].state, res.sessions[0].ops
 	return res
 }
 
@@ -89,19 +99,40 @@ func (e *ensemble) write(t testing.TB, m *member, path, data string) {
 // leader) and returns its data.
 func (e *ensemble) read(t testing.TB, m *member, path string) string {
 	t.Helper()
-	res := e.client(t, e.connectTo(m), false, 20*time.Second, "sync:"+path, "get:"+path)
-	if res.state != "SyncConnected" {
-		t.Fatalf("read %s through %s: client state %s, want SyncConnected\n%s", path, m.pod, res.state, res.out)
+	return e.readAll(t, []*member{m}, path)[m.pod]
+}
+
+// readAll reads path through each member in turn (one client process,
+// one session per member), after a sync, and returns the data by pod.
+func (e *ensemble) readAll(t testing.TB, ms []*member, path string) map[string]string {
+	t.Helper()
+	var ops []string
+	for i, m := range ms {
+		if i > 0 {
+			ops = append(ops, "connect:"+e.connectTo(m))
+		}
+		ops = append(ops, "sync:"+path, "get:"+path)
 	}
-	if got := res.ops["sync "+path]; got != "result=ok" {
-		t.Fatalf("sync %s through %s: %s\n%s", path, m.pod, got, res.out)
+	res := e.client(t, e.connectTo(ms[0]), false, 20*time.Second, ops...)
+	got := map[string]string{}
+	for i, m := range ms {
+		if i >= len(res.sessions) || res.sessions[i].connect != e.connectTo(m) {
+			t.Fatalf("read %s: no session through %s\n%s", path, m.pod, res.out)
+		}
+		s := res.sessions[i]
+		if s.state != "SyncConnected" {
+			t.Fatalf("read %s through %s: client state %s, want SyncConnected\n%s", path, m.pod, s.state, res.out)
+		}
+		if r := s.ops["sync "+path]; r != "result=ok" {
+			t.Fatalf("sync %s through %s: %s\n%s", path, m.pod, r, res.out)
+		}
+		data, ok := strings.CutPrefix(s.ops["get "+path], "result=ok data=")
+		if !ok {
+			t.Fatalf("get %s through %s: %s\n%s", path, m.pod, s.ops["get "+path], res.out)
+		}
+		got[m.pod] = data
 	}
-	got := res.ops["get "+path]
-	data, ok := strings.CutPrefix(got, "result=ok data=")
-	if !ok {
-		t.Fatalf("get %s through %s: %s\n%s", path, m.pod, got, res.out)
-	}
-	return data
+	return got
 }
 
 // buildClient compiles ZkClient once into the cache and returns its

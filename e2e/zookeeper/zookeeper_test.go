@@ -233,9 +233,9 @@ func scenario(t *testing.T, e *ensemble) {
 	// Replication: written through one member, read through every other.
 	path := "/zkfn-e2e-" + e.name
 	e.write(t, first, path, "v1")
-	for _, m := range e.members {
-		if got := e.read(t, m, path); got != "v1" {
-			t.Fatalf("%s: read %q through %s, want v1", path, got, m.pod)
+	for pod, got := range e.readAll(t, e.members, path) {
+		if got != "v1" {
+			t.Fatalf("%s: read %q through %s, want v1", path, got, pod)
 		}
 	}
 
@@ -406,9 +406,9 @@ func (e *ensemble) majorityDown(t *testing.T, path string) {
 	e.waitFormed(t, formationBound, "quorum back")
 	e.times.quorumBack = time.Since(began)
 	e.write(t, s, path+"-after", "quorum-back")
-	for _, m := range e.members {
-		if got := e.read(t, m, path+"-after"); got != "quorum-back" {
-			t.Fatalf("after the quorum came back %s reads %q", m.pod, got)
+	for pod, got := range e.readAll(t, e.members, path+"-after") {
+		if got != "quorum-back" {
+			t.Fatalf("after the quorum came back %s reads %q", pod, got)
 		}
 	}
 	e.probesAll(t, e.members, true, true)

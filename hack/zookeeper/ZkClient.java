@@ -5,9 +5,11 @@
 //
 // usage: ZkClient CONNECT SESSION_MS CAN_BE_READ_ONLY(true|false) WAIT_MS OP...
 //   OP is one argument: create:/path:data, set:/path:data, get:/path,
-//   sync:/path, delete:/path
+//   sync:/path, delete:/path, or connect:CONNECT, which closes the session
+//   and opens one to another server (to read through every member in one
+//   JVM)
 // Output, one line each:
-//   state=SyncConnected|ConnectedReadOnly session=0x...
+//   state=SyncConnected|ConnectedReadOnly|NotConnected connect=CONNECT session=0x...
 //   op=get path=/a result=ok data=hello
 //   op=create path=/a result=error code=NOTREADONLY
 // Exit status: 0 connected (each op's outcome is on its line), 3 not
@@ -33,7 +35,40 @@ public final class ZkClient {
         int sessionMs = Integer.parseInt(args[1]);
         boolean canBeReadOnly = Boolean.parseBoolean(args[2]);
         long waitMs = Long.parseLong(args[3]);
+        int rc = 0;
+        ZooKeeper zk = null;
+        try {
+            zk = open(connect, sessionMs, canBeReadOnly, waitMs);
+            if (zk == null) {
+                rc = 3;
+                return;
+            }
+            for (int i = 4; i < args.length; i++) {
+                if (args[i].startsWith("connect:")) {
+                    zk.close(2000);
+                    zk = open(args[i].substring("connect:".length()), sessionMs, canBeReadOnly, waitMs);
+                    if (zk == null) {
+                        rc = 3;
+                        return;
+                    }
+                    continue;
+                }
+                run(zk, args[i]);
+            }
+        } finally {
+            if (zk != null) {
+                zk.close(2000);
+            }
+            System.out.flush();
+            // Exit now so a slow close cannot keep the JVM alive past the
+            // caller's bound.
+            Runtime.getRuntime().halt(rc);
+        }
+    }
 
+    // open connects and waits for the session; it prints the state line
+    // and returns null when no session came within waitMs.
+    private static ZooKeeper open(String connect, int sessionMs, boolean canBeReadOnly, long waitMs) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
         AtomicReference<KeeperState> state = new AtomicReference<>();
         ZooKeeper zk = new ZooKeeper(connect, sessionMs, event -> {
@@ -43,24 +78,13 @@ public final class ZkClient {
                 connected.countDown();
             }
         }, canBeReadOnly);
-        int rc = 0;
-        try {
-            if (!connected.await(waitMs, TimeUnit.MILLISECONDS)) {
-                System.out.println("state=NotConnected");
-                rc = 3;
-                return;
-            }
-            System.out.println("state=" + state.get() + " session=0x" + Long.toHexString(zk.getSessionId()));
-            for (int i = 4; i < args.length; i++) {
-                run(zk, args[i]);
-            }
-        } finally {
+        if (!connected.await(waitMs, TimeUnit.MILLISECONDS)) {
+            System.out.println("state=NotConnected connect=" + connect);
             zk.close(2000);
-            System.out.flush();
-            // The client's threads are daemons only after close; exit now
-            // so a slow close cannot keep the JVM alive past the caller's bound.
-            Runtime.getRuntime().halt(rc);
+            return null;
         }
+        System.out.println("state=" + state.get() + " connect=" + connect + " session=0x" + Long.toHexString(zk.getSessionId()));
+        return zk;
     }
 
     private static void run(ZooKeeper zk, String op) {
