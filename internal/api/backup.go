@@ -169,6 +169,9 @@ func (s *Spec) checkBackup(ps *Problems) {
 	if b.Restore != nil {
 		ps.warnf(p+".restore", "restores every member whose data volume is empty, also later ones (a replaced volume would start from the archive and then sync from the leader); remove spec.backup.restore once the restored ensemble runs")
 	}
+	if m := s.ZooKeeper.Config["snapshot.compression.method"]; m == "snappy" {
+		ps.errorf("spec.zookeeper.config[snapshot.compression.method]", "is snappy, which the backup sidecar cannot verify; use gz or leave it unset while spec.backup is enabled")
+	}
 	checkBackupResources(ps, p+".resources", b.Resources)
 }
 
