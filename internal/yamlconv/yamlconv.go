@@ -6,84 +6,233 @@
 package yamlconv
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // FromObject converts any JSON-serialisable object into an RNode.
+//
+// The object goes through encoding/json (so every type's own JSON form,
+// omitempty and custom marshalers apply), and the JSON text is read back
+// by a small scanner straight into nodes: no tokens, no interface values,
+// and the nodes come from one slab.
 func FromObject(obj any) (*yaml.RNode, error) {
 	b, err := json.Marshal(obj)
 	if err != nil {
 		return nil, fmt.Errorf("serialising %T: %w", obj, err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	n, err := value(dec, 0)
+	s := &scanner{data: b}
+	n, err := s.value(0)
+	if err == nil {
+		s.skipSpace()
+		if s.pos != len(s.data) {
+			err = s.errorf("trailing data")
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("converting %T: %w", obj, err)
 	}
 	return yaml.NewRNode(n), nil
 }
 
-// value reads one JSON value; depth 0 is the document root.
-func value(dec *json.Decoder, depth int) (*yaml.Node, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '{' {
-			return object(dec, depth)
-		}
-		return list(dec, depth)
-	case string:
-		n := &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: t}
-		if strings.Contains(t, "\n") {
-			n.Style = yaml.LiteralStyle
-		}
-		return n, nil
-	case json.Number:
-		tag := yaml.NodeTagInt
-		if strings.ContainsAny(string(t), ".eE") {
-			tag = yaml.NodeTagFloat
-		}
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: string(t)}, nil
-	case bool:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagBool, Value: fmt.Sprint(t)}, nil
-	case nil:
-		return nil, nil
-	}
-	return nil, fmt.Errorf("unexpected JSON token %v", tok)
+// scanner reads JSON as encoding/json writes it (and any valid JSON).
+type scanner struct {
+	data []byte
+	pos  int
+	slab []yaml.Node
 }
 
-func object(dec *json.Decoder, depth int) (*yaml.Node, error) {
-	n := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap}
-	for dec.More() {
-		k, err := dec.Token()
+// node hands out a zeroed node from the slab.
+func (s *scanner) node() *yaml.Node {
+	if len(s.slab) == 0 {
+		s.slab = make([]yaml.Node, 64)
+	}
+	n := &s.slab[0]
+	s.slab = s.slab[1:]
+	return n
+}
+
+func (s *scanner) scalar(tag, value string) *yaml.Node {
+	n := s.node()
+	n.Kind, n.Tag, n.Value = yaml.ScalarNode, tag, value
+	return n
+}
+
+func (s *scanner) errorf(format string, args ...any) error {
+	return fmt.Errorf("offset %d: "+format, append([]any{s.pos}, args...)...)
+}
+
+func (s *scanner) skipSpace() {
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case ' ', '\t', '\n', '\r':
+			s.pos++
+		default:
+			return
+		}
+	}
+}
+
+// value reads one JSON value; depth 0 is the document root. A null comes
+// back as a nil node.
+func (s *scanner) value(depth int) (*yaml.Node, error) {
+	s.skipSpace()
+	if s.pos >= len(s.data) {
+		return nil, s.errorf("unexpected end of JSON")
+	}
+	switch c := s.data[s.pos]; {
+	case c == '{':
+		return s.object(depth)
+	case c == '[':
+		return s.list(depth)
+	case c == '"':
+		str, err := s.str()
 		if err != nil {
 			return nil, err
 		}
-		key, _ := k.(string)
-		v, err := value(dec, depth+1)
+		n := s.scalar(yaml.NodeTagString, str)
+		if strings.Contains(str, "\n") {
+			n.Style = yaml.LiteralStyle
+		}
+		return n, nil
+	case c == 't':
+		return s.literal("true", s.scalar(yaml.NodeTagBool, "true"))
+	case c == 'f':
+		return s.literal("false", s.scalar(yaml.NodeTagBool, "false"))
+	case c == 'n':
+		return s.literal("null", nil)
+	case c == '-' || (c >= '0' && c <= '9'):
+		return s.number()
+	default:
+		return nil, s.errorf("unexpected character %q", c)
+	}
+}
+
+func (s *scanner) literal(word string, n *yaml.Node) (*yaml.Node, error) {
+	if !strings.HasPrefix(string(s.data[s.pos:min(len(s.data), s.pos+len(word))]), word) {
+		return nil, s.errorf("invalid literal")
+	}
+	s.pos += len(word)
+	return n, nil
+}
+
+// number keeps the number's text as encoding/json wrote it (json.Number).
+func (s *scanner) number() (*yaml.Node, error) {
+	start := s.pos
+	tag := yaml.NodeTagInt
+	for s.pos < len(s.data) {
+		c := s.data[s.pos]
+		if c == '.' || c == 'e' || c == 'E' {
+			tag = yaml.NodeTagFloat
+		} else if !(c >= '0' && c <= '9' || c == '-' || c == '+') {
+			break
+		}
+		s.pos++
+	}
+	text := string(s.data[start:s.pos])
+	if !json.Valid(s.data[start:s.pos]) {
+		return nil, s.errorf("invalid number %q", text)
+	}
+	return s.scalar(tag, text), nil
+}
+
+// str reads a JSON string. Strings without escapes (nearly all) are
+// sliced; the rest are decoded by encoding/json itself.
+func (s *scanner) str() (string, error) {
+	start := s.pos
+	s.pos++ // opening quote
+	escaped := false
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case '\\':
+			escaped = true
+			s.pos += 2
+			continue
+		case '"':
+			s.pos++
+			if !escaped {
+				return string(s.data[start+1 : s.pos-1]), nil
+			}
+			var out string
+			if err := json.Unmarshal(s.data[start:s.pos], &out); err != nil {
+				return "", s.errorf("%v", err)
+			}
+			return out, nil
+		}
+		s.pos++
+	}
+	return "", s.errorf("unterminated string")
+}
+
+// expect consumes c after optional space.
+func (s *scanner) expect(c byte) error {
+	s.skipSpace()
+	if s.pos >= len(s.data) || s.data[s.pos] != c {
+		return s.errorf("expected %q", c)
+	}
+	s.pos++
+	return nil
+}
+
+// next reports whether another element follows (consuming the comma) or
+// the container ends (consuming close).
+func (s *scanner) next(first bool, close byte) (bool, error) {
+	s.skipSpace()
+	if s.pos >= len(s.data) {
+		return false, s.errorf("unexpected end of JSON")
+	}
+	if s.data[s.pos] == close {
+		s.pos++
+		return false, nil
+	}
+	if !first {
+		if s.data[s.pos] != ',' {
+			return false, s.errorf("expected ',' or %q", close)
+		}
+		s.pos++
+	}
+	return true, nil
+}
+
+func (s *scanner) object(depth int) (*yaml.Node, error) {
+	s.pos++ // '{'
+	n := s.node()
+	n.Kind, n.Tag = yaml.MappingNode, yaml.NodeTagMap
+	for first := true; ; first = false {
+		more, err := s.next(first, '}')
+		if err != nil {
+			return nil, err
+		}
+		if !more {
+			break
+		}
+		s.skipSpace()
+		if s.pos >= len(s.data) || s.data[s.pos] != '"' {
+			return nil, s.errorf("expected a key")
+		}
+		key, err := s.str()
+		if err != nil {
+			return nil, err
+		}
+		if err := s.expect(':'); err != nil {
+			return nil, err
+		}
+		v, err := s.value(depth + 1)
 		if err != nil {
 			return nil, err
 		}
 		if v == nil || dropStatus(key, v, depth) {
 			continue
 		}
-		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: key}, v)
+		n.Content = append(n.Content, s.scalar(yaml.NodeTagString, key), v)
 	}
-	_, err := dec.Token() // '}'
 	if depth == 0 {
 		apiVersionFirst(n)
 	}
-	return n, err
+	return n, nil
 }
 
 // apiVersionFirst puts apiVersion before kind, as manifests are written
@@ -101,21 +250,26 @@ func dropStatus(key string, v *yaml.Node, depth int) bool {
 	return key == "status" && (depth == 0 || len(v.Content) == 0)
 }
 
-func list(dec *json.Decoder, depth int) (*yaml.Node, error) {
-	n := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}
-	for dec.More() {
-		v, err := value(dec, depth+1)
+func (s *scanner) list(depth int) (*yaml.Node, error) {
+	s.pos++ // '['
+	n := s.node()
+	n.Kind, n.Tag = yaml.SequenceNode, yaml.NodeTagSeq
+	for first := true; ; first = false {
+		more, err := s.next(first, ']')
+		if err != nil {
+			return nil, err
+		}
+		if !more {
+			break
+		}
+		v, err := s.value(depth + 1)
 		if err != nil {
 			return nil, err
 		}
 		if v == nil {
-			v = &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull, Value: "null"}
+			v = s.scalar(yaml.NodeTagNull, "null")
 		}
 		n.Content = append(n.Content, v)
 	}
-	_, err := dec.Token() // ']'
-	if err == io.EOF {
-		err = nil
-	}
-	return n, err
+	return n, nil
 }
