@@ -19,13 +19,14 @@ BUILD_DATE=2026-01-01T00:00:00Z # fixed: reproducible binaries
 : "${ZKFN_CACHE:=$HOME/.cache/zookeeper-fn}"
 root="$ZKFN_CACHE/kubernetes/$K8S_VERSION"
 bin="$root/bin"
-stamp_want="k8s=$K8S_VERSION staging=$STAGING_VERSION etcd=$ETCD_VERSION kwok=$KWOK_VERSION recipe=1"
+stamp_want="k8s=$K8S_VERSION staging=$STAGING_VERSION etcd=$ETCD_VERSION kwok=$KWOK_VERSION recipe=2"
 tools=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok)
 
 complete() {
 	[ "$(cat "$root/stamp" 2>/dev/null)" = "$stamp_want" ] || return 1
 	local t
 	for t in "${tools[@]}"; do [ -x "$bin/$t" ] || return 1; done
+	[ -s "$bin/kwok-stages.yaml" ] || return 1
 }
 
 if complete; then
@@ -107,6 +108,16 @@ wdir="$root/src/kwok"
 wrapper "$wdir" sigs.k8s.io/kwok "$KWOK_VERSION"
 (cd "$wdir" && go build -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" \
 	-o "$out/kwok" sigs.k8s.io/kwok/cmd/kwok)
+
+# kwok's own stage definitions, from the same pinned module: nodes become
+# Ready and keep a lease, pods become Ready, and deleted pods go away.
+kwokdir=$(cd "$wdir" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+for f in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease \
+	pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
+	echo "# from sigs.k8s.io/kwok@$KWOK_VERSION kustomize/stage/$f.yaml"
+	cat "$kwokdir/kustomize/stage/$f.yaml"
+	echo "---"
+done >"$out/kwok-stages.yaml"
 
 # Check what was built before publishing it.
 "$out/kube-apiserver" --version | grep -qx "Kubernetes $K8S_VERSION" ||
