@@ -380,6 +380,34 @@ func (e *ensemble) checkIdentity(t *testing.T) {
 	}
 }
 
+// checkLeaderMntr cross-checks formation with the leader's own metrics
+// (when mntr is whitelisted): it knows it leads, and every other member
+// is a synced follower.
+func (e *ensemble) checkLeaderMntr(t *testing.T) {
+	t.Helper()
+	wl := e.r.whitelist()
+	if len(e.members) == 1 || !(wl["mntr"] || wl["*"]) {
+		return
+	}
+	l := e.leader(t)
+	out, err := fourLetter(l.ip, e.port, "mntr")
+	if err != nil {
+		t.Fatalf("%s: mntr: %v", l.pod, err)
+	}
+	kv := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		if k, v, ok := strings.Cut(line, "\t"); ok {
+			kv[k] = v
+		}
+	}
+	if kv["zk_server_state"] != "leader" {
+		t.Errorf("%s: mntr zk_server_state %q, want leader", l.pod, kv["zk_server_state"])
+	}
+	if want := strconv.Itoa(len(e.running()) - 1); kv["zk_synced_followers"] != want {
+		t.Errorf("%s: mntr zk_synced_followers %q, want %s", l.pod, kv["zk_synced_followers"], want)
+	}
+}
+
 // The four-letter words ZooKeeper knows (stmk takes an argument, so it is
 // left out).
 var fourLetterWords = []string{"conf", "cons", "crst", "dirs", "dump", "envi", "gtmk", "hash", "isro", "mntr", "ruok", "srst", "srvr", "stat", "wchc", "wchp", "wchs"}

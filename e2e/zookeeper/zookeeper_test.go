@@ -90,7 +90,7 @@ func runSandboxed(t *testing.T, root string, cases []renderedCase) {
 	if os.Geteuid() != 0 {
 		t.Fatalf("the ZooKeeper suite needs root (network namespaces, mounts): run `make e2e-zookeeper` as root")
 	}
-	for _, c := range []string{"unshare", "nsenter", "setpriv", "chroot", "mountpoint", "ip", "java", "javac", "bash"} {
+	for _, c := range []string{"unshare", "nsenter", "setpriv", "chroot", "ip", "awk", "cp", "java", "javac", "bash"} {
 		if _, err := exec.LookPath(c); err != nil {
 			t.Fatalf("%s not found: run hack/zookeeper/install.sh", c)
 		}
@@ -224,6 +224,7 @@ func scenario(t *testing.T, e *ensemble) {
 	e.startAll(t)
 	e.startupProbes(t, e.members)
 	e.checkIdentity(t)
+	e.checkLeaderMntr(t)
 	first := e.members[0]
 	e.checkWhitelist(t, first)
 	e.checkAutopurge(t, first)
@@ -405,6 +406,7 @@ func (e *ensemble) majorityDown(t *testing.T, path string) {
 	}
 	e.waitFormed(t, formationBound, "quorum back")
 	e.times.quorumBack = time.Since(began)
+	e.checkLeaderMntr(t)
 	e.write(t, s, path+"-after", "quorum-back")
 	for pod, got := range e.readAll(t, e.members, path+"-after") {
 		if got != "quorum-back" {
