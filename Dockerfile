@@ -12,6 +12,7 @@ ARG BASE_IMAGE=gcr.io/distroless/static-debian12:nonroot
 
 FROM ${GO_IMAGE} AS build
 ARG GOPROXY
+ARG GOSUMDB
 ENV CGO_ENABLED=0 GOFLAGS=-mod=readonly GOTOOLCHAIN=local
 WORKDIR /src
 COPY go.mod go.sum ./
