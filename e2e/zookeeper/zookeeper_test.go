@@ -151,7 +151,10 @@ func runSandboxed(t *testing.T, root string, cases []renderedCase) {
 
 	// Re-run this test inside the sandbox, with the same -run pattern and
 	// what is left of the deadline.
-	args := []string{"--net", "--mount", "--pid", "--fork", "--propagation", "private", "--",
+	// --kill-child and Pdeathsig: if this process dies (^C, a timeout of
+	// go test), unshare and with it the sandbox's pid 1 get SIGKILL, and the
+	// kernel then kills every process in the sandbox.
+	args := []string{"--net", "--mount", "--pid", "--fork", "--kill-child", "--propagation", "private", "--",
 		"bash", filepath.Join(root, "hack", "zookeeper", "sandbox.sh"), sbRoot, strings.Join(mountDirs, ","), "--",
 		os.Args[0], "-test.run=" + runPattern(t), "-test.v=true", "-test.count=1"}
 	ctx := context.Background()
@@ -166,7 +169,7 @@ func runSandboxed(t *testing.T, root string, cases []renderedCase) {
 	cmd := exec.CommandContext(ctx, "unshare", args...)
 	cmd.Env = append(os.Environ(), envSandbox+"="+work)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 10 * time.Second
 	began := time.Now()
