@@ -3,6 +3,7 @@ package consistency
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -110,7 +111,11 @@ func (c *checker) matchSpec(s object, groups map[string]*group) {
 			g.spec = z
 		}
 		if i > 0 {
-			c.add(s.errorf("metadata.name", "was %s when the function rendered it, and its objects still carry that name; %s", owner, fix))
+			path := "metadata.name"
+			if ns, _, _ := strings.Cut(owner, "/"); ns != s.namespace {
+				path = "metadata.namespace"
+			}
+			c.add(s.errorf(path, "is now %s/%s, but the function rendered the spec as %s, and its objects still carry that name and namespace; %s", s.namespace, s.name, owner, fix))
 		}
 		return
 	}

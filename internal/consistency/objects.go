@@ -64,19 +64,11 @@ func overBudget(n *yaml.Node, max int) bool {
 	return walk(n)
 }
 
-// ref names an object in a message: Kind "name" in namespace "ns".
-func (o object) ref() string {
-	if o.namespace != "" {
-		return fmt.Sprintf("%s %q in namespace %q", o.kind, o.name, o.namespace)
-	}
-	return fmt.Sprintf("%s %q", o.kind, o.name)
-}
-
 // report is a result about object o and field path.
 func (o object) report(sev framework.Severity, path, format string, args ...any) *framework.Result {
 	msg := fmt.Sprintf(format, args...)
 	r := &framework.Result{
-		Message:  o.ref() + ": " + msg,
+		Message:  msg,
 		Severity: sev,
 		ResourceRef: &yaml.ResourceIdentifier{
 			TypeMeta: yaml.TypeMeta{APIVersion: o.node.GetApiVersion(), Kind: o.kind},
@@ -84,7 +76,7 @@ func (o object) report(sev framework.Severity, path, format string, args ...any)
 		},
 	}
 	if path != "" {
-		r.Message = fmt.Sprintf("%s: %s %s", o.ref(), path, msg)
+		r.Message = path + " " + msg
 		r.Field = &framework.Field{Path: path}
 	}
 	if f := o.node.GetAnnotations()[kioutil.PathAnnotation]; f != "" {

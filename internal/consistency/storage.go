@@ -27,6 +27,7 @@ func (c *checker) storage(g *group, so object, sts *appsv1.StatefulSet) {
 	if sts.Spec.Replicas != nil {
 		replicas = *sts.Spec.Replicas
 	}
+	bound := map[string]bool{} // claims a static volume is reserved for
 	for _, o := range g.ofKind("PersistentVolume") {
 		var pv corev1.PersistentVolume
 		if err := o.decode(&pv); err != nil {
@@ -34,6 +35,20 @@ func (c *checker) storage(g *group, so object, sts *appsv1.StatefulSet) {
 			continue
 		}
 		c.staticVolume(o, &pv, so, templates, replicas)
+		if pv.Spec.ClaimRef != nil {
+			bound[pv.Spec.ClaimRef.Name] = true
+		}
+	}
+	if len(bound) == 0 {
+		return
+	}
+	for i, t := range sts.Spec.VolumeClaimTemplates {
+		for ord := int32(0); ord < replicas; ord++ {
+			if claim := fmt.Sprintf("%s-%s-%d", t.Name, so.name, ord); !bound[claim] {
+				c.add(so.errorf("spec.replicas", "is %d, but no static PersistentVolume of the ensemble is reserved for claim %q (template %d, member %d); that member stays Pending: change the replicas and spec.storage.persistentVolumes.nodes in the ZookeeperSpec and render again", replicas, claim, i, ord))
+				return
+			}
+		}
 	}
 }
 
