@@ -61,7 +61,7 @@ func TestValidatorCatchesLaterTransforms(t *testing.T) {
 		},
 		"patch on the pod labels": {
 			kustomization: "patches:\n- path: relabel.yaml\n",
-			files: map[string]string{"relabel.yaml": "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: zk, namespace: zookeeper-prod}\nspec:\n  template:\n    metadata:\n      labels:\n        app.kubernetes.io/instance: zk-blue\n"},
+			files:         map[string]string{"relabel.yaml": "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: zk, namespace: zookeeper-prod}\nspec:\n  template:\n    metadata:\n      labels:\n        app.kubernetes.io/instance: zk-blue\n"},
 			want: []string{
 				`PodDisruptionBudget/zookeeper-prod/zk spec.selector: spec.selector is app.kubernetes.io/instance=zk,app.kubernetes.io/name=zookeeper, which does not match the labels of the pods of StatefulSet "zk"`,
 				`NetworkPolicy/zookeeper-prod/zk spec.podSelector`,
