@@ -138,7 +138,7 @@ func (st *Storage) check(ps *Problems, replicas int32) {
 	checkSize(ps, "spec.storage.size", st.Size)
 	if st.ClassName != "" {
 		if errs := validation.IsDNS1123Subdomain(st.ClassName); len(errs) > 0 {
-			ps.errorf("spec.storage.className", "%q is not a valid StorageClass name (%s)", st.ClassName, errs[0])
+			ps.errorf("spec.storage.className", "%q is not a valid StorageClass name (%s); use lower-case letters, digits, '-' and '.', e.g. fast-ssd", clip(st.ClassName), errs[0])
 		}
 	}
 	switch st.AccessMode {
@@ -214,7 +214,7 @@ func (p *Placement) check(ps *Problems) {
 	}
 	for _, f := range [][2]string{{"topologyKey", p.TopologyKey}, {"zoneTopologyKey", p.ZoneTopologyKey}} {
 		if errs := validation.IsQualifiedName(f[1]); len(errs) > 0 {
-			ps.errorf("spec.placement."+f[0], "%q is not a label key (%s)", f[1], errs[0])
+			ps.errorf("spec.placement."+f[0], "%q is not a label key (%s); use a node label key such as kubernetes.io/hostname or topology.kubernetes.io/zone", clip(f[1]), errs[0])
 		}
 	}
 	if p.AntiAffinity == AntiAffinityRequired && p.ZoneSpread != AntiAffinityNone && p.TopologyKey == p.ZoneTopologyKey {
@@ -222,7 +222,7 @@ func (p *Placement) check(ps *Problems) {
 	}
 	if p.PriorityClassName != "" {
 		if errs := validation.IsDNS1123Subdomain(p.PriorityClassName); len(errs) > 0 {
-			ps.errorf("spec.placement.priorityClassName", "%q is not a valid name (%s)", p.PriorityClassName, errs[0])
+			ps.errorf("spec.placement.priorityClassName", "%q is not a valid name (%s); name an existing PriorityClass", clip(p.PriorityClassName), errs[0])
 		}
 	}
 }
