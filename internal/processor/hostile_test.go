@@ -69,6 +69,11 @@ func TestHostileInput(t *testing.T) {
 			got.assertOutput(t, input, c.Exit)
 		})
 	}
+	doc, err := os.ReadFile("../../docs/errors.md")
+	require.NoError(t, err)
+	for _, d := range dirs {
+		assert.Contains(t, string(doc), "`"+d.Name()+"`", "docs/errors.md lists case %s with its fix", d.Name())
+	}
 	t.Logf("%d bad inputs, %d risky-but-legal inputs", bad, len(dirs)-bad)
 	require.GreaterOrEqual(t, bad, 50, "bad-input cases found")
 }

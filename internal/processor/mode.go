@@ -26,11 +26,14 @@ const (
 	ModeValidate = "validate"
 )
 
-// functionMode reads the mode from a ZookeeperFunction functionConfig.
-// Any other functionConfig (a ZookeeperSpec in generator use, a ConfigMap,
+// functionMode reads the mode from a ZookeeperFunction functionConfig, or
+// from data.mode of a ConfigMap one (kpt). Any other functionConfig (a ZookeeperSpec in generator use, a ConfigMap,
 // none) means render. Unknown fields are errors: a typo must not silently
 // turn a validator into a renderer.
 func functionMode(fc *yaml.RNode) (string, framework.Results) {
+	if fc != nil && fc.GetKind() == "ConfigMap" && fc.GetApiVersion() == "v1" {
+		return configMapMode(fc)
+	}
 	if fc == nil || fc.GetKind() != FunctionKind {
 		return ModeRender, nil
 	}
@@ -71,6 +74,19 @@ func functionMode(fc *yaml.RNode) (string, framework.Results) {
 		return fail("spec.mode", fmt.Sprintf("%q is not a mode; use render (expand the specs, the default) or validate (check a rendered stream)", clip(n.Value)))
 	}
 	return n.Value, nil
+}
+
+// configMapMode reads data.mode from a ConfigMap functionConfig, the form
+// kpt's `configMap: {mode: validate}` produces.
+func configMapMode(fc *yaml.RNode) (string, framework.Results) {
+	m, ok := fc.GetDataMap()["mode"]
+	switch {
+	case !ok || m == ModeRender:
+		return ModeRender, nil
+	case m == ModeValidate:
+		return ModeValidate, nil
+	}
+	return "", framework.Results{result(fc, "data.mode", fmt.Sprintf("%q is not a mode; use render (expand the specs, the default) or validate (check a rendered stream)", clip(m)), framework.Error)}
 }
 
 // validate checks a rendered stream and leaves the items as they are.
