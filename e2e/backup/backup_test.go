@@ -29,10 +29,17 @@ import (
 type sandboxInput struct {
 	Root             string
 	Backup, Restore  string // rendered outputs
-	BackupClaim      string
+	BackupClaim      string // the volume target's claim, or "" for S3
+	S3               *s3Input
 	Retain           int
 	TreeNodes        int
 	SnapshotsAtLeast int
+}
+
+// s3Input is the S3 target: the suite's own server on the sandbox bridge
+// (the address the testdata specs name) and the Secret the pods read.
+type s3Input struct {
+	Addr, Bucket, Prefix, Region, Secret, AccessKey, SecretKey string
 }
 
 func TestBackupRestore(t *testing.T) {
@@ -40,6 +47,21 @@ func TestBackupRestore(t *testing.T) {
 		inSandbox(t)
 		return
 	}
+	reexec(t, "backup.yaml", "restore.yaml", "zk-backups", nil)
+}
+
+func TestBackupRestoreS3(t *testing.T) {
+	if zkrun.InSandbox() {
+		inSandbox(t)
+		return
+	}
+	reexec(t, "backup-s3.yaml", "restore-s3.yaml", "", &s3Input{
+		Addr: zkrun.TestAddr + ":9000", Bucket: "zk-backups", Prefix: "e2e/zk", Region: "eu-west-1",
+		Secret: "zk-backup-s3", AccessKey: "AKIAZKFNE2ETEST", SecretKey: "zkfn/e2e+secret/not-a-real-key",
+	})
+}
+
+func reexec(t *testing.T, backup, restore, claim string, s3 *s3Input) {
 	root := harness.Root(t)
 	render := func(file string) string {
 		out, _, err := zkrun.Run(60*time.Second, nil, nil, harness.FunctionBinary(t), filepath.Join(root, "e2e", "backup", "testdata", file))
@@ -48,8 +70,8 @@ func TestBackupRestore(t *testing.T) {
 		}
 		return out
 	}
-	in := sandboxInput{Root: root, Backup: render("backup.yaml"), Restore: render("restore.yaml"),
-		BackupClaim: "zk-backups", Retain: 2, TreeNodes: 240, SnapshotsAtLeast: 2}
+	in := sandboxInput{Root: root, Backup: render(backup), Restore: render(restore),
+		BackupClaim: claim, S3: s3, Retain: 2, TreeNodes: 240, SnapshotsAtLeast: 2}
 	b := zkrun.Parse(t, []byte(in.Backup))
 	r := zkrun.Parse(t, []byte(in.Restore))
 	b.Container(t, "backup")
@@ -65,17 +87,79 @@ func TestBackupRestore(t *testing.T) {
 	zkrun.Reexec(t, root, all, in)
 }
 
+// target is where the archives are, as the test inspects it.
+type target interface {
+	all(t *testing.T) []string // <pod>/<archive>
+	read(t *testing.T, path string) []byte
+}
+
+type volumeTarget string
+
+func (v volumeTarget) all(t *testing.T) []string {
+	var out []string
+	pods, err := os.ReadDir(string(v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pods {
+		for _, a := range archives(t, string(v), p.Name()) {
+			out = append(out, p.Name()+"/"+a)
+		}
+	}
+	return out
+}
+
+func (v volumeTarget) read(t *testing.T, path string) []byte {
+	b, err := os.ReadFile(filepath.Join(string(v), path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+type s3Target struct {
+	s      *fakeS3
+	prefix string
+}
+
+func (s s3Target) all(*testing.T) []string               { return s.s.archives(s.prefix) }
+func (s s3Target) read(_ *testing.T, path string) []byte { return s.s.object(s.prefix + "/" + path) }
+
+func podArchives(t *testing.T, tg target, pod string) []string {
+	var out []string
+	for _, a := range tg.all(t) {
+		if rest, ok := strings.CutPrefix(a, pod+"/"); ok {
+			out = append(out, rest)
+		}
+	}
+	return out
+}
+
 func inSandbox(t *testing.T) {
 	var in sandboxInput
 	work := zkrun.Input(t, &in)
 	zkrun.SetupNetwork(t)
 	claims := filepath.Join(work, "claims")
 	cp := zkrun.TreeClient(t, in.Root, filepath.Join(work, "client"))
+	var tg target = volumeTarget(filepath.Join(claims, in.BackupClaim))
+	var s3 *fakeS3
+	secrets := map[string]map[string]string{}
+	if in.S3 != nil {
+		s3 = startFakeS3(t, in.S3.Addr, in.S3.Bucket, in.S3.AccessKey, in.S3.SecretKey, in.S3.Region)
+		tg = s3Target{s3, in.S3.Prefix}
+		secrets[in.S3.Secret] = map[string]string{"AWS_ACCESS_KEY_ID": in.S3.AccessKey, "AWS_SECRET_ACCESS_KEY": in.S3.SecretKey}
+		t.Cleanup(func() {
+			for _, r := range s3.rejected {
+				t.Errorf("the S3 server rejected: %s", r)
+			}
+		})
+	}
 
 	// 1. The original ensemble and a known tree, long enough to span
 	// several snapshots (snapCount 40), ending after the newest snapshot
 	// so that only the transaction logs hold the last writes.
 	a := zkrun.NewEnsemble(t, zkrun.Parse(t, []byte(in.Backup)), in.Root, filepath.Join(work, "original"), claims, "a")
+	a.Secrets = secrets
 	a.StartAll(t, 120*time.Second)
 	a.Tree(t, cp, "load", []byte(tree(in.TreeNodes)))
 	lastZxid := tailAfterSnapshots(t, a, cp, in.SnapshotsAtLeast)
@@ -87,7 +171,6 @@ func inSandbox(t *testing.T) {
 
 	// 2. Every member's backup sidecar, as rendered; member 0's three
 	// times, to see retention keep the newest two.
-	target := filepath.Join(claims, in.BackupClaim)
 	for _, m := range a.Members {
 		runSidecar(t, m)
 	}
@@ -96,11 +179,11 @@ func inSandbox(t *testing.T) {
 		time.Sleep(1100 * time.Millisecond) // archive names carry the second
 		runSidecar(t, m0)
 	}
-	if got := archives(t, target, m0.Pod); len(got) != in.Retain {
+	if got := podArchives(t, tg, m0.Pod); len(got) != in.Retain {
 		t.Errorf("%s keeps %d archives after %d backups, want %d (retain): %v", m0.Pod, len(got), in.Retain+1, in.Retain, got)
 	}
-	latest := latestArchive(t, target)
-	manifest := readManifest(t, work, filepath.Join(target, latest))
+	latest := latestArchive(t, tg)
+	manifest := readManifest(t, work, tg.read(t, latest))
 	snapZxid := hexValue(t, manifest["snapshot_zxid"])
 	logs, _ := strconv.Atoi(manifest["logs"])
 	t.Logf("newest archive %s: snapshot 0x%x, %d transaction log(s); last zxid written 0x%x", latest, snapZxid, logs, lastZxid)
@@ -121,6 +204,7 @@ func inSandbox(t *testing.T) {
 
 	// 4. A fresh ensemble: the restore init containers, then the servers.
 	b := zkrun.NewEnsemble(t, zkrun.Parse(t, []byte(in.Restore)), in.Root, filepath.Join(work, "restored"), claims, "b")
+	b.Secrets = secrets
 	for _, m := range b.Members {
 		out, err := m.RunToEnd(t, "restore", 120*time.Second)
 		if err != nil {
@@ -142,6 +226,12 @@ func inSandbox(t *testing.T) {
 		t.Fatalf("the restored tree differs from the original:\n%s", diff(want, got))
 	}
 	t.Logf("restored ensemble holds the whole tree: %d znodes, identical Stat, ACL and data", strings.Count(got, "\n"))
+	if s3 != nil {
+		t.Logf("S3 requests with valid signatures: %v", s3.requests)
+		if s3.requests["GET"] < 2 || s3.requests["PUT"] < 5 || s3.requests["DELETE"] < 1 {
+			t.Errorf("the S3 server saw %v; want the archives PUT, listed and pruned, and fetched by the restore", s3.requests)
+		}
+	}
 }
 
 // tree is the known tree: parents first, data that names each node.
@@ -282,22 +372,17 @@ func archives(t *testing.T, target, pod string) []string {
 
 // latestArchive is what RESTORE_FROM=latest must pick: the highest
 // snapshot zxid of any member, the oldest of equals.
-func latestArchive(t *testing.T, target string) string {
+func latestArchive(t *testing.T, tg target) string {
 	t.Helper()
 	type arch struct{ path, zxid, time string }
 	var all []arch
-	pods, err := os.ReadDir(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range pods {
-		for _, a := range archives(t, target, p.Name()) {
-			stamp, zxid, _ := strings.Cut(strings.TrimSuffix(a, ".tar.gz"), "-")
-			all = append(all, arch{p.Name() + "/" + a, zxid, stamp})
-		}
+	for _, p := range tg.all(t) {
+		_, a, _ := strings.Cut(p, "/")
+		stamp, zxid, _ := strings.Cut(strings.TrimSuffix(a, ".tar.gz"), "-")
+		all = append(all, arch{p, zxid, stamp})
 	}
 	if len(all) == 0 {
-		t.Fatalf("no archives in %s", target)
+		t.Fatalf("no archives in the backup target")
 	}
 	sort.Slice(all, func(i, j int) bool {
 		if all[i].zxid != all[j].zxid {
@@ -308,11 +393,13 @@ func latestArchive(t *testing.T, target string) string {
 	return all[0].path
 }
 
-func readManifest(t *testing.T, work, archive string) map[string]string {
+func readManifest(t *testing.T, work string, archive []byte) map[string]string {
 	t.Helper()
-	out, _, err := zkrun.Run(30*time.Second, nil, nil, "tar", "-xzOf", archive, "MANIFEST")
+	f := filepath.Join(work, "manifest-check.tar.gz")
+	must(t, os.WriteFile(f, archive, 0o644))
+	out, _, err := zkrun.Run(30*time.Second, nil, nil, "tar", "-xzOf", f, "MANIFEST")
 	if err != nil {
-		t.Fatalf("read MANIFEST of %s: %v\n%s", archive, err, out)
+		t.Fatalf("read MANIFEST: %v\n%s", err, out)
 	}
 	m := map[string]string{}
 	for _, l := range strings.Split(out, "\n") {

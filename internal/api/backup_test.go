@@ -49,21 +49,22 @@ func TestBackupErrors(t *testing.T) {
 		return "backup: {enabled: true, s3: {endpoint: 'https://s3.example.com', bucket: zk-backups, credentialsSecret: {name: s3}" + extra + "}}"
 	}
 	cases := map[string]struct{ spec, path, msg string }{
-		"no target":         {"backup: {enabled: true}", "spec.backup", "names no target"},
-		"two targets":       {"backup: {enabled: true, volume: {claimName: b}, s3: {bucket: x}}", "spec.backup", "choose one target"},
-		"short interval":    {"backup: {enabled: true, interval: 1m, volume: {claimName: b}}", "spec.backup.interval", "at least 5m0s"},
-		"not a duration":    {"backup: {enabled: true, interval: daily, volume: {claimName: b}}", "spec.backup.interval", `"daily" is not a duration`},
-		"zero retain":       {"backup: {enabled: true, retain: 0, volume: {claimName: b}}", "spec.backup.retain", "is 0"},
-		"claim and size":    {"backup: {enabled: true, volume: {claimName: b, size: 1Gi}}", "spec.backup.volume", "not both"},
-		"bad claim":         {"backup: {enabled: true, volume: {claimName: B_1}}", "spec.backup.volume.claimName", "not a claim name"},
-		"no endpoint":       {"backup: {enabled: true, s3: {bucket: zk-backups, credentialsSecret: {name: s3}}}", "spec.backup.s3.endpoint", "is required"},
-		"endpoint with key": {"backup: {enabled: true, s3: {endpoint: 'https://AKIA:secret@s3.example.com', bucket: zk-backups, credentialsSecret: {name: s3}}}", "spec.backup.s3.endpoint", "without credentials"},
-		"bad bucket":        {"backup: {enabled: true, s3: {endpoint: 'https://s3.example.com', bucket: Zk_Backups, credentialsSecret: {name: s3}}}", "spec.backup.s3.bucket", "not a bucket name"},
-		"no secret":         {"backup: {enabled: true, s3: {endpoint: 'https://s3.example.com', bucket: zk-backups}}", "spec.backup.s3.credentialsSecret.name", "never taken inline"},
-		"dot segment":       {s3(", prefix: 'a/../b'"), "spec.backup.s3.prefix", "not a key prefix"},
-		"bad restore":       {"backup: {enabled: true, volume: {claimName: b}, restore: {from: yesterday}}", "spec.backup.restore.from", "not an archive"},
-		"snappy snapshots":  {"zookeeper: {config: {snapshot.compression.method: snappy}}\n  backup: {enabled: true, volume: {claimName: b}}", "spec.zookeeper.config[snapshot.compression.method]", "cannot verify"},
-		"inline credential": {"backup: {enabled: true, s3: {accessKey: AKIA}}", "spec.backup.s3.accessKey", "unknown field"},
+		"no target":          {"backup: {enabled: true}", "spec.backup", "names no target"},
+		"two targets":        {"backup: {enabled: true, volume: {claimName: b}, s3: {bucket: x}}", "spec.backup", "choose one target"},
+		"short interval":     {"backup: {enabled: true, interval: 1m, volume: {claimName: b}}", "spec.backup.interval", "at least 5m0s"},
+		"not a duration":     {"backup: {enabled: true, interval: daily, volume: {claimName: b}}", "spec.backup.interval", `"daily" is not a duration`},
+		"zero retain":        {"backup: {enabled: true, retain: 0, volume: {claimName: b}}", "spec.backup.retain", "is 0"},
+		"claim and size":     {"backup: {enabled: true, volume: {claimName: b, size: 1Gi}}", "spec.backup.volume", "not both"},
+		"bad claim":          {"backup: {enabled: true, volume: {claimName: B_1}}", "spec.backup.volume.claimName", "not a claim name"},
+		"endpoint with path": {"backup: {enabled: true, s3: {endpoint: 'https://s3.example.com/zk-backups', bucket: zk-backups, credentialsSecret: {name: s3}}}", "spec.backup.s3.endpoint", "without credentials, path"},
+		"no endpoint":        {"backup: {enabled: true, s3: {bucket: zk-backups, credentialsSecret: {name: s3}}}", "spec.backup.s3.endpoint", "is required"},
+		"endpoint with key":  {"backup: {enabled: true, s3: {endpoint: 'https://AKIA:secret@s3.example.com', bucket: zk-backups, credentialsSecret: {name: s3}}}", "spec.backup.s3.endpoint", "without credentials"},
+		"bad bucket":         {"backup: {enabled: true, s3: {endpoint: 'https://s3.example.com', bucket: Zk_Backups, credentialsSecret: {name: s3}}}", "spec.backup.s3.bucket", "not a bucket name"},
+		"no secret":          {"backup: {enabled: true, s3: {endpoint: 'https://s3.example.com', bucket: zk-backups}}", "spec.backup.s3.credentialsSecret.name", "never taken inline"},
+		"dot segment":        {s3(", prefix: 'a/../b'"), "spec.backup.s3.prefix", "not a key prefix"},
+		"bad restore":        {"backup: {enabled: true, volume: {claimName: b}, restore: {from: yesterday}}", "spec.backup.restore.from", "not an archive"},
+		"snappy snapshots":   {"zookeeper: {config: {snapshot.compression.method: snappy}}\n  backup: {enabled: true, volume: {claimName: b}}", "spec.zookeeper.config[snapshot.compression.method]", "cannot verify"},
+		"inline credential":  {"backup: {enabled: true, s3: {accessKey: AKIA}}", "spec.backup.s3.accessKey", "unknown field"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -149,3 +149,17 @@ func TestBackupWithoutSnapshotFails(t *testing.T) {
 	assert.Contains(t, out, "no complete snapshot")
 	assert.NoDirExists(t, filepath.Join(d.target, "zk-0"))
 }
+
+// TestS3SignatureMatchesAWSExample signs the "GET Object" example of
+// Amazon S3's Signature Version 4 documentation (header-based
+// authentication) and must get its published signature.
+func TestS3SignatureMatchesAWSExample(t *testing.T) {
+	d := newZKDirs(t)
+	script := `. "$LIB"; s3_signature GET /test.txt "" "$(printf 'host:examplebucket.s3.amazonaws.com\nrange:bytes=0-9\nx-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\nx-amz-date:20130524T000000Z')" "host;range;x-amz-content-sha256;x-amz-date" e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 20130524T000000Z`
+	cmd := exec.Command("bash", "-c", script)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "LIB=" + filepath.Join(d.conf, KeyBackupLib),
+		"S3_REGION=us-east-1", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	assert.Equal(t, "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41", strings.TrimSpace(string(out)))
+}

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Rendered by zookeeper-fn. Functions shared by backup.sh and restore.sh:
 # where ZooKeeper keeps its files, and the two kinds of backup target (a
-# mounted volume, BACKUP_DIR, or an S3-compatible bucket reached with
-# curl's AWS signature-v4 support, S3_*). Everything they call is in the
-# official image: bash, coreutils, tar, gzip, cmp (diffutils) and curl
-# (from its eclipse-temurin base).
+# mounted volume, BACKUP_DIR, or an S3-compatible bucket, S3_*, reached
+# with curl and requests signed here). Everything they call is in the
+# official image: bash, coreutils, tar, gzip, cmp (diffutils), and curl
+# and openssl (the eclipse-temurin base installs curl and ca-certificates,
+# which depends on openssl).
 
 # cfg_value KEY: the last KEY= line of zoo.cfg wins, as in ZooKeeper's parser.
 cfg_value() {
@@ -30,29 +31,73 @@ zxid_key() {
   printf '%016x' "$((16#$1))"
 }
 
-s3_url() {
-  printf '%s/%s/%s' "${S3_ENDPOINT%/}" "$S3_BUCKET" "$1"
+# AWS signature version 4 (the S3 flavour: the payload's sha256 in
+# x-amz-content-sha256), computed here with openssl so it does not depend
+# on the curl version's --aws-sigv4 support.
+hmac_hex() { # hmac_hex KEY_HEX DATA
+  printf '%s' "$2" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$1" -r | cut -d' ' -f1
 }
 
-# s3_curl ARGS...: one signed request; the credentials reach curl on
-# its standard input, never on its command line.
-s3_curl() {
-  printf 'user = "%s:%s"\n' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" |
-    curl --config - --fail --silent --show-error --max-time 900 \
-      --aws-sigv4 "aws:amz:${S3_REGION}:s3" "$@"
+# s3_signature METHOD PATH QUERY CANONICAL_HEADERS SIGNED_HEADERS PAYLOAD_SHA256 AMZ_DATE:
+# the request's signature with AWS_SECRET_ACCESS_KEY in S3_REGION.
+# CANONICAL_HEADERS are "name:value" lines, lower-case, sorted.
+s3_signature() {
+  local creq scope sts k day=${7%%T*}
+  creq=$(printf '%s\n%s\n%s\n%s\n\n%s\n%s' "$1" "$2" "$3" "$4" "$5" "$6")
+  scope="$day/$S3_REGION/s3/aws4_request"
+  sts=$(printf 'AWS4-HMAC-SHA256\n%s\n%s\n%s' "$7" "$scope" "$(printf '%s' "$creq" | sha256sum | cut -d' ' -f1)")
+  k=$(printf '%s' "$day" | openssl dgst -sha256 -mac HMAC -macopt "key:AWS4$AWS_SECRET_ACCESS_KEY" -r | cut -d' ' -f1)
+  k=$(hmac_hex "$k" "$S3_REGION")
+  k=$(hmac_hex "$k" s3)
+  k=$(hmac_hex "$k" aws4_request)
+  hmac_hex "$k" "$sts"
 }
+
+# s3_request METHOD KEY QUERY BODY_FILE CURL_ARGS...: one signed request,
+# path-style (<endpoint>/<bucket>/<key>). QUERY is canonical: sorted and
+# encoded. BODY_FILE is empty for requests without a body.
+s3_request() {
+  local method=$1 key=$2 query=$3 body=$4 host path payload now headers sig
+  shift 4
+  host=${S3_ENDPOINT#*://}
+  host=${host%%/*}
+  path="/$S3_BUCKET"
+  [ -n "$key" ] && path="$path/$(urlencode "$key")"
+  if [ -n "$body" ]; then
+    payload=$(sha256sum <"$body" | cut -d' ' -f1)
+  else
+    payload=$(printf '' | sha256sum | cut -d' ' -f1)
+  fi
+  now=$(date -u +%Y%m%dT%H%M%SZ)
+  headers=$(printf 'host:%s\nx-amz-content-sha256:%s\nx-amz-date:%s' "$host" "$payload" "$now")
+  sig=$(s3_signature "$method" "$path" "$query" "$headers" "host;x-amz-content-sha256;x-amz-date" "$payload" "$now")
+  curl --fail --silent --show-error --max-time 900 -X "$method" \
+    -H "Authorization: AWS4-HMAC-SHA256 Credential=$AWS_ACCESS_KEY_ID/${now%%T*}/$S3_REGION/s3/aws4_request,SignedHeaders=host;x-amz-content-sha256;x-amz-date,Signature=$sig" \
+    -H "x-amz-content-sha256: $payload" -H "x-amz-date: $now" \
+    ${body:+--upload-file "$body"} "$@" "${S3_ENDPOINT%/}$path${query:+?$query}"
+}
+
+s3_put() { s3_request PUT "$2" "" "$1" -o /dev/null; }      # s3_put FILE KEY
+s3_get() { s3_request GET "$1" "" "" -o "$2"; }             # s3_get KEY FILE
+s3_delete() { s3_request DELETE "$1" "" "" -o /dev/null; }  # s3_delete KEY
 
 # s3_list PREFIX: the keys under PREFIX, one a line (ListObjectsV2, all pages).
 s3_list() {
   local token="" page query
   while :; do
-    query="list-type=2&prefix=$(urlencode "$1")"
-    [ -n "$token" ] && query="$query&continuation-token=$(urlencode "$token")"
-    page=$(s3_curl "${S3_ENDPOINT%/}/${S3_BUCKET}?${query}") || return 1
-    grep -o '<Key>[^<]*</Key>' <<<"$page" | sed -e 's/^<Key>//' -e 's/<\/Key>$//'
-    token=$(grep -o '<NextContinuationToken>[^<]*</NextContinuationToken>' <<<"$page" | sed -e 's/^<NextContinuationToken>//' -e 's/<\/NextContinuationToken>$//')
+    query=""
+    [ -n "$token" ] && query="continuation-token=$(urlencode_query "$token")&"
+    query="${query}list-type=2&prefix=$(urlencode_query "$1")"
+    page=$(s3_request GET "" "$query" "") || return 1
+    grep -o '<Key>[^<]*</Key>' <<<"$page" | sed -e 's/^<Key>//' -e 's/<\/Key>$//' || true
+    token=$(grep -o '<NextContinuationToken>[^<]*</NextContinuationToken>' <<<"$page" | sed -e 's/^<NextContinuationToken>//' -e 's/<\/NextContinuationToken>$//' || true)
     [ -n "$token" ] || return 0
   done
+}
+
+# urlencode_query S: S encoded for a query value (also '/').
+urlencode_query() {
+  urlencode "$1" | sed 's|/|%2F|g'
 }
 
 urlencode() {

@@ -132,7 +132,7 @@ store() {
     cp "$1" "$BACKUP_DIR/$pod/.$2.partial"
     mv "$BACKUP_DIR/$pod/.$2.partial" "$BACKUP_DIR/$pod/$2"
   else
-    s3_curl -T "$1" "$(s3_url "${S3_PREFIX%/}/$pod/$2")" >/dev/null
+    s3_put "$1" "${S3_PREFIX%/}/$pod/$2"
   fi
 }
 
@@ -144,7 +144,7 @@ prune() {
     if [ -n "${BACKUP_DIR:-}" ]; then
       rm -f "$BACKUP_DIR/$old"
     else
-      s3_curl -X DELETE "$(s3_url "${S3_PREFIX%/}/$old")" >/dev/null
+      s3_delete "${S3_PREFIX%/}/$old"
     fi
     log "pruned $old"
   done

@@ -43,7 +43,7 @@ trap 'rm -rf "$work"' EXIT
 if [ -n "${BACKUP_DIR:-}" ]; then
   cp "$BACKUP_DIR/$from" "$work/archive.tar.gz"
 else
-  s3_curl -o "$work/archive.tar.gz" "$(s3_url "${S3_PREFIX%/}/$from")"
+  s3_get "${S3_PREFIX%/}/$from" "$work/archive.tar.gz"
 fi
 mkdir "$work/x"
 tar -C "$work/x" -xzf "$work/archive.tar.gz"
