@@ -49,8 +49,8 @@ type BackupVolume struct {
 	ClassName string `json:"className,omitempty"`
 }
 
-// S3Target is an S3-compatible bucket, reached with curl's AWS
-// signature-v4 support (curl ships in the official image's base).
+// S3Target is an S3-compatible bucket, reached with curl and requests
+// the sidecar signs itself (AWS signature version 4, path-style).
 type S3Target struct {
 	// Endpoint is the bucket service's base URL, e.g.
 	// https://s3.eu-west-1.amazonaws.com or http://minio.backup:9000.
