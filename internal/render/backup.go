@@ -2,10 +2,12 @@ package render
 
 import (
 	_ "embed"
+	"net/url"
 	"strconv"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
@@ -53,10 +55,21 @@ func BackupName(e names.Ensemble) string { return e.Name + "-backup" }
 // ReadWriteOnce, so only the member's own pod can read its snapshot and
 // transaction logs; ZooKeeper 3.8 has no network command that streams
 // them (the admin server's snapshot command is 3.9+ and sends no logs).
-func Backup(z *api.ZookeeperSpec, e names.Ensemble, sts *appsv1.StatefulSet) []Object {
+func Backup(z *api.ZookeeperSpec, e names.Ensemble, ensemble []Object) []Object {
 	b := z.Spec.Backup
 	if !b.On() {
 		return nil
+	}
+	var sts *appsv1.StatefulSet
+	for _, o := range ensemble {
+		switch v := o.(type) {
+		case *appsv1.StatefulSet:
+			sts = v
+		case *networkingv1.NetworkPolicy:
+			if b.S3 != nil {
+				v.Spec.Egress = append(v.Spec.Egress, s3Egress(b.S3))
+			}
+		}
 	}
 	cm := &corev1.ConfigMap{
 		TypeMeta:   typeMeta("v1", "ConfigMap"),
@@ -210,4 +223,20 @@ func restoreContainer(z *api.ZookeeperSpec, zk corev1.Container) corev1.Containe
 		VolumeMounts:    backupMounts(z, zk, true),
 		SecurityContext: zk.SecurityContext.DeepCopy(),
 	}
+}
+
+// s3Egress lets the members' pods (the sidecar and the restore init
+// container) reach the bucket's port. The endpoint is a name that may
+// resolve to any address, so the rule names the port only.
+func s3Egress(s3 *api.S3Target) networkingv1.NetworkPolicyEgressRule {
+	port := int32(443)
+	if u, err := url.Parse(s3.Endpoint); err == nil {
+		if u.Scheme == "http" {
+			port = 80
+		}
+		if p, err := strconv.Atoi(u.Port()); err == nil {
+			port = int32(p)
+		}
+	}
+	return networkingv1.NetworkPolicyEgressRule{Ports: tcpPorts(port)}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
@@ -142,4 +143,32 @@ func sortedKeys(m map[string]string) []string {
 		return nil
 	}
 	return out
+}
+
+func TestBackupToS3OpensEgressToTheBucketPort(t *testing.T) {
+	for endpoint, port := range map[string]int32{"https://s3.example.com": 443, "http://minio.backup:9000": 9000, "http://minio.backup": 80} {
+		z := spec(t, "  backup: {enabled: true, s3: {endpoint: '"+endpoint+"', bucket: zk-backups, credentialsSecret: {name: s3}}}\n")
+		var found bool
+		for _, o := range Ensemble(z) {
+			np, ok := o.(*networkingv1.NetworkPolicy)
+			if !ok {
+				continue
+			}
+			for _, eg := range np.Spec.Egress {
+				if len(eg.To) == 0 && len(eg.Ports) == 1 && eg.Ports[0].Port.IntVal == port {
+					found = true
+				}
+			}
+		}
+		assert.True(t, found, "%s: no egress to port %d", endpoint, port)
+	}
+	egress := func(body string) int {
+		for _, o := range Ensemble(spec(t, body)) {
+			if np, ok := o.(*networkingv1.NetworkPolicy); ok {
+				return len(np.Spec.Egress)
+			}
+		}
+		return -1
+	}
+	assert.Equal(t, egress("  replicas: 3\n"), egress("  backup: {enabled: true, volume: {claimName: b}}\n"), "a volume target needs no egress")
 }

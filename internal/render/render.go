@@ -35,7 +35,8 @@ func Ensemble(z *api.ZookeeperSpec) []Object {
 		}
 	}
 	objs = append(objs, Monitoring(z, e)...)
-	// Backup adds its sidecar and restore init container to sts.
-	objs = append(objs, Backup(z, e, sts)...)
+	// Backup adds its sidecar and restore init container to the
+	// StatefulSet, and egress to an S3 target to the NetworkPolicy.
+	objs = append(objs, Backup(z, e, objs)...)
 	return objs
 }
