@@ -22,4 +22,5 @@ e2e-monitoring: build ## alert rules: Prometheus' parser and a real member's met
 
 e2e-backup: build ## backup sidecar and restore, run as rendered on a real ensemble
 	hack/zookeeper/install.sh
+	hack/monitoring/backup-deps.sh
 	go test -tags e2e -count=1 -timeout 20m $(E2E_BACKUP_FLAGS) ./e2e/backup/...

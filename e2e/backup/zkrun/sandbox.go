@@ -33,8 +33,8 @@ const envSandbox = "ZKFN_ZKRUN_SANDBOX"
 const ScratchParent = "/var/tmp"
 
 // Required lists what the sandbox needs from the machine (installed by
-// hack/zookeeper/install.sh).
-var Required = []string{"unshare", "setpriv", "chroot", "mountpoint", "ip", "java", "javac", "bash", "tar", "gzip", "cmp", "curl"}
+// hack/zookeeper/install.sh and hack/monitoring/backup-deps.sh).
+var Required = []string{"unshare", "setpriv", "chroot", "mountpoint", "ip", "java", "javac", "bash", "tar", "gzip", "cmp", "curl", "openssl"}
 
 // InSandbox reports whether this is the re-executed copy of the test.
 func InSandbox() bool { return os.Getenv(envSandbox) != "" }
@@ -50,7 +50,7 @@ func Reexec(t *testing.T, root string, mountDirs []string, input any) {
 	}
 	for _, c := range Required {
 		if _, err := exec.LookPath(c); err != nil {
-			t.Fatalf("%s not found: run hack/zookeeper/install.sh", c)
+			t.Fatalf("%s not found: run hack/zookeeper/install.sh and hack/monitoring/backup-deps.sh", c)
 		}
 	}
 	work, err := os.MkdirTemp(ScratchParent, "zkrun-")
