@@ -151,6 +151,57 @@ func checkResourceList(root *yaml.Node) error {
 		if it.Kind != yaml.MappingNode {
 			return inputErrorf("items[%d] (line %d) is %s, not a resource; every item must be a mapping with apiVersion, kind and metadata", i, it.Line, describeNode(it))
 		}
+		if err := checkItemShape(i, it); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkItemShape checks the fields every reader of the stream relies on:
+// kyaml writes annotations into metadata while it reads, and fails with
+// an internal error when metadata or its maps are not mappings.
+func checkItemShape(i int, it *yaml.Node) error {
+	for _, f := range []string{"apiVersion", "kind"} {
+		if v := field(it, f); v != nil && v.Kind != yaml.ScalarNode {
+			return inputErrorf("items[%d] (line %d) has a %s that is %s; it must be a string", i, v.Line, f, describeNode(v))
+		}
+	}
+	meta := field(it, "metadata")
+	if meta == nil || isNull(meta) {
+		return nil
+	}
+	if meta.Kind != yaml.MappingNode {
+		return inputErrorf("items[%d] (line %d) has metadata that is %s; metadata must be a mapping (name, namespace, labels, annotations)", i, meta.Line, describeNode(meta))
+	}
+	for _, f := range []string{"name", "namespace"} {
+		if v := field(meta, f); v != nil && v.Kind != yaml.ScalarNode {
+			return inputErrorf("items[%d] (line %d) has a metadata.%s that is %s; it must be a string", i, v.Line, f, describeNode(v))
+		}
+	}
+	for _, f := range []string{"labels", "annotations"} {
+		v := field(meta, f)
+		if v == nil || isNull(v) {
+			continue
+		}
+		if v.Kind != yaml.MappingNode {
+			return inputErrorf("items[%d] (line %d) has metadata.%s that is %s; it must be a mapping of strings", i, v.Line, f, describeNode(v))
+		}
+		for j := 1; j < len(v.Content); j += 2 {
+			if v.Content[j].Kind != yaml.ScalarNode {
+				return inputErrorf("items[%d] (line %d) has a metadata.%s value that is %s; label and annotation values are strings", i, v.Content[j].Line, f, describeNode(v.Content[j]))
+			}
+		}
+	}
+	return nil
+}
+
+// field returns the value of key k in mapping n, or nil.
+func field(n *yaml.Node, k string) *yaml.Node {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == k {
+			return n.Content[i+1]
+		}
 	}
 	return nil
 }
