@@ -27,7 +27,6 @@ import (
 )
 
 type sandboxInput struct {
-	Root             string
 	Backup, Restore  string // rendered outputs
 	BackupClaim      string // the volume target's claim, or "" for S3
 	S3               *s3Input
@@ -70,7 +69,7 @@ func reexec(t *testing.T, backup, restore, claim string, s3 *s3Input) {
 		}
 		return out
 	}
-	in := sandboxInput{Root: root, Backup: render(backup), Restore: render(restore),
+	in := sandboxInput{Backup: render(backup), Restore: render(restore),
 		BackupClaim: claim, S3: s3, Retain: 2, TreeNodes: 240, SnapshotsAtLeast: 2}
 	b := zkrun.Parse(t, []byte(in.Backup))
 	r := zkrun.Parse(t, []byte(in.Restore))
@@ -140,7 +139,7 @@ func inSandbox(t *testing.T) {
 	work := zkrun.Input(t, &in)
 	zkrun.SetupNetwork(t)
 	claims := filepath.Join(work, "claims")
-	cp := zkrun.TreeClient(t, in.Root, filepath.Join(work, "client"))
+	cp := zkrun.TreeClient(t, zkrun.Root(), filepath.Join(work, "client"))
 	var tg target = volumeTarget(filepath.Join(claims, in.BackupClaim))
 	var s3 *fakeS3
 	secrets := map[string]map[string]string{}
@@ -158,7 +157,7 @@ func inSandbox(t *testing.T) {
 	// 1. The original ensemble and a known tree, long enough to span
 	// several snapshots (snapCount 40), ending after the newest snapshot
 	// so that only the transaction logs hold the last writes.
-	a := zkrun.NewEnsemble(t, zkrun.Parse(t, []byte(in.Backup)), in.Root, filepath.Join(work, "original"), claims, "a")
+	a := zkrun.NewEnsemble(t, zkrun.Parse(t, []byte(in.Backup)), zkrun.Root(), filepath.Join(work, "original"), claims, "a")
 	a.Secrets = secrets
 	a.StartAll(t, 120*time.Second)
 	a.Tree(t, cp, "load", []byte(tree(in.TreeNodes)))
@@ -203,7 +202,7 @@ func inSandbox(t *testing.T) {
 	}
 
 	// 4. A fresh ensemble: the restore init containers, then the servers.
-	b := zkrun.NewEnsemble(t, zkrun.Parse(t, []byte(in.Restore)), in.Root, filepath.Join(work, "restored"), claims, "b")
+	b := zkrun.NewEnsemble(t, zkrun.Parse(t, []byte(in.Restore)), zkrun.Root(), filepath.Join(work, "restored"), claims, "b")
 	b.Secrets = secrets
 	for _, m := range b.Members {
 		out, err := m.RunToEnd(t, "restore", 120*time.Second)

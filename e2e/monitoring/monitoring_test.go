@@ -47,7 +47,6 @@ type checked struct {
 // sandboxInput is what the sandboxed run gets: the rendered output and
 // each ZooKeeper metric name with the rules/queries that use it.
 type sandboxInput struct {
-	Root    string
 	Output  string
 	Metrics map[string][]string
 }
@@ -101,7 +100,7 @@ func TestMonitoring(t *testing.T) {
 	if t.Failed() {
 		return
 	}
-	in := sandboxInput{Root: root, Output: out, Metrics: zk}
+	in := sandboxInput{Output: out, Metrics: zk}
 	zkrun.Reexec(t, root, r.MountDirs(), in)
 }
 
@@ -247,11 +246,11 @@ func inSandbox(t *testing.T) {
 	work := zkrun.Input(t, &in)
 	zkrun.SetupNetwork(t)
 	r := zkrun.Parse(t, []byte(in.Output))
-	e := zkrun.NewEnsemble(t, r, in.Root, filepath.Join(work, "ensemble"), filepath.Join(work, "claims"), "mon")
+	e := zkrun.NewEnsemble(t, r, zkrun.Root(), filepath.Join(work, "ensemble"), filepath.Join(work, "claims"), "mon")
 	e.StartAll(t, 120*time.Second)
 
 	// Some traffic, so that the summaries have observations too.
-	cp := zkrun.TreeClient(t, in.Root, filepath.Join(work, "client"))
+	cp := zkrun.TreeClient(t, zkrun.Root(), filepath.Join(work, "client"))
 	e.Tree(t, cp, "load", []byte("/monitoring\tx\n/monitoring/a\t1\n"))
 
 	exported := map[string]string{}

@@ -74,6 +74,16 @@ func Reexec(t *testing.T, root string, mountDirs []string, input any) {
 	if out, _, err := Run(60*time.Second, nil, nil, "cp", os.Args[0], self); err != nil {
 		t.Fatalf("copy the test binary: %v\n%s", err, out)
 	}
+	// The repository may be under a directory the pods mount over (a
+	// clone in /tmp): the sandbox gets a copy of the files it runs.
+	for _, d := range sandboxFiles {
+		dst := filepath.Join(work, "repo", d)
+		must0(t, os.MkdirAll(filepath.Dir(dst), 0o755))
+		if out, _, err := Run(60*time.Second, nil, nil, "cp", "-a", filepath.Join(root, d), dst); err != nil {
+			t.Fatalf("copy %s into the sandbox: %v\n%s", d, err, out)
+		}
+	}
+	must0(t, os.Chmod(filepath.Join(work, "repo"), 0o755))
 	sbRoot := filepath.Join(work, "root")
 	must0(t, os.Mkdir(sbRoot, 0o755))
 	dirs := append([]string(nil), mountDirs...)
@@ -83,7 +93,7 @@ func Reexec(t *testing.T, root string, mountDirs []string, input any) {
 		pattern = f.Value.String()
 	}
 	args := []string{"--net", "--mount", "--pid", "--fork", "--propagation", "private", "--",
-		"bash", filepath.Join(root, "e2e", "backup", "zkrun", "sandbox.sh"), sbRoot, strings.Join(dirs, ","), "--",
+		"bash", filepath.Join(work, "repo", "e2e", "backup", "zkrun", "sandbox.sh"), sbRoot, strings.Join(dirs, ","), "--",
 		self, "-test.run=" + pattern, "-test.v=true", "-test.count=1"}
 	ctx := context.Background()
 	if dl, ok := t.Deadline(); ok {
@@ -93,6 +103,7 @@ func Reexec(t *testing.T, root string, mountDirs []string, input any) {
 		args = append(args, "-test.timeout="+time.Until(dl.Add(-45*time.Second)).Round(time.Second).String())
 	}
 	cmd := exec.CommandContext(ctx, "unshare", args...)
+	cmd.Dir = work
 	cmd.Env = append(os.Environ(), envSandbox+"="+work)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -102,6 +113,13 @@ func Reexec(t *testing.T, root string, mountDirs []string, input any) {
 		t.Fatalf("the sandboxed run failed: %v (its output is above)", err)
 	}
 }
+
+// sandboxFiles are the repository's files the sandboxed run uses.
+var sandboxFiles = []string{"e2e/backup/zkrun", "hack/zookeeper/bin", "hack/zookeeper/log4j"}
+
+// Root is, inside the sandbox, the copy of the repository's files the
+// sandboxed run uses (sandboxFiles), laid out as in the repository.
+func Root() string { return filepath.Join(os.Getenv(envSandbox), "repo") }
 
 // Input reads the input Reexec passed and returns the scratch directory.
 func Input(t *testing.T, v any) string {
