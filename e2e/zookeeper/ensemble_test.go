@@ -29,9 +29,9 @@ const (
 // Bounds of the waits. Formation includes JVM start-up of every member on
 // a 2-core machine.
 const (
-	formationBound  = 120 * time.Second
+	formationBound  = 240 * time.Second
 	electionBound   = 60 * time.Second
-	rejoinBound     = 90 * time.Second
+	rejoinBound     = 120 * time.Second
 	readOnlyBound   = 60 * time.Second
 	startFailBound  = 60 * time.Second
 	perPodReadyWait = 120 * time.Second
