@@ -43,13 +43,14 @@ func TestValidatorCatchesLaterTransforms(t *testing.T) {
 				`data[zoo.cfg]: data[zoo.cfg] server.1 is "zk-0.zk-headless.zookeeper-prod.svc.cluster.local" where member 0 of StatefulSet "team-zk"`,
 				`spec.serviceName: spec.serviceName is "zk-headless", but the stream holds no Service of that name in namespace "zookeeper-prod" (the ensemble's headless Service is now "team-zk-headless")`,
 				`spec.volumeClaimTemplates[0].spec.storageClassName is "zookeeper-ssd", but the StorageClass the function created for it is now named "team-zookeeper-ssd"`,
-				`ZookeeperSpec/zookeeper-prod/team-zk metadata.name: metadata.name was zookeeper-prod/zk when the function rendered it`,
+				`ZookeeperSpec/zookeeper-prod/team-zk metadata.name: metadata.name is now zookeeper-prod/team-zk, but the function rendered the spec as zookeeper-prod/zk`,
 			},
 		},
 		"namespace": {
 			kustomization: "namespace: zookeeper-other\n",
 			want: []string{
 				`server.1 is "zk-0.zk-headless.zookeeper-prod.svc.cluster.local" where member 0 of StatefulSet "zk" (serviceName "zk-headless", namespace "zookeeper-other") is "zk-0.zk-headless.zookeeper-other.svc.`,
+				`ZookeeperSpec/zookeeper-other/zk metadata.namespace: metadata.namespace is now zookeeper-other/zk, but the function rendered the spec as zookeeper-prod/zk`,
 			},
 		},
 		"replicas override": {
