@@ -354,6 +354,12 @@ func (e *ensemble) checkIdentity(t *testing.T) {
 				kv[k] = v
 			}
 		}
+		if !strings.Contains(conf, "dataDir="+strings.TrimRight(e.r.cfg["dataDir"], "/")+"/version-2") {
+			t.Errorf("%s: the server's dataDir is not the rendered %s:\n%s", m.pod, e.r.cfg["dataDir"], conf)
+		}
+		if d := e.r.cfg["dataLogDir"]; d != "" && !strings.Contains(conf, "dataLogDir="+strings.TrimRight(d, "/")+"/version-2") {
+			t.Errorf("%s: the server's dataLogDir is not the rendered %s:\n%s", m.pod, d, conf)
+		}
 		if len(e.members) == 1 && kv["serverId"] == "0" {
 			// Standalone: ZooKeeper ignores myid and server.1 and reports 0.
 			continue
@@ -367,12 +373,6 @@ func (e *ensemble) checkIdentity(t *testing.T) {
 			if !want.MatchString(conf) {
 				t.Errorf("%s: rendered line %q is not in the server's membership:\n%s", m.pod, s.raw, conf)
 			}
-		}
-		if !strings.Contains(conf, "dataDir="+strings.TrimRight(e.r.cfg["dataDir"], "/")+"/version-2") {
-			t.Errorf("%s: the server's dataDir is not the rendered %s:\n%s", m.pod, e.r.cfg["dataDir"], conf)
-		}
-		if d := e.r.cfg["dataLogDir"]; d != "" && !strings.Contains(conf, "dataLogDir="+strings.TrimRight(d, "/")+"/version-2") {
-			t.Errorf("%s: the server's dataLogDir is not the rendered %s:\n%s", m.pod, d, conf)
 		}
 	}
 	if t.Failed() {
