@@ -100,7 +100,7 @@ func asJSON(t *testing.T, b []byte) []any {
 	t.Helper()
 	var out []any
 	for _, d := range harness.SplitDocs(b) {
-		j, err := yaml.YAMLToJSON([]byte(d))
+		j, err := yaml.YAMLToJSON([]byte(d + "\n"))
 		require.NoError(t, err)
 		var v any
 		require.NoError(t, json.Unmarshal(j, &v))

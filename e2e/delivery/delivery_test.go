@@ -243,8 +243,10 @@ func decodeDocs(t *testing.T, b []byte) []object {
 	t.Helper()
 	var out []object
 	for _, d := range harness.SplitDocs(b) {
+		// SplitDocs drops the newline before "---", which a block scalar
+		// at the end of a document needs to keep its own.
 		var o object
-		require.NoError(t, yaml.Unmarshal([]byte(d), &o), "document:\n%s", d)
+		require.NoError(t, yaml.Unmarshal([]byte(d+"\n"), &o), "document:\n%s", d)
 		if o != nil {
 			out = append(out, o)
 		}

@@ -82,14 +82,11 @@ func TestKptPackagesDifferOnlyInWiring(t *testing.T) {
 		require.NotEmpty(t, k.Pipeline[list], "no %s", list)
 		return k.Pipeline[list]
 	}
-	for _, list := range []string{"mutators", "validators"} {
-		for _, s := range steps(exec["Kptfile"], list) {
-			require.Equal(t, map[string]any{"exec": "zookeeper-fn"}, s, "exec package %s", list)
-		}
-		for _, s := range steps(img["Kptfile"], list) {
-			require.Equal(t, map[string]any{"image": image(t)}, s, "image package %s", list)
-		}
-	}
+	validate := map[string]any{"mode": "validate"}
+	require.Equal(t, []map[string]any{{"exec": "zookeeper-fn"}}, steps(exec["Kptfile"], "mutators"))
+	require.Equal(t, []map[string]any{{"exec": "zookeeper-fn", "configMap": validate}}, steps(exec["Kptfile"], "validators"))
+	require.Equal(t, []map[string]any{{"image": image(t)}}, steps(img["Kptfile"], "mutators"))
+	require.Equal(t, []map[string]any{{"image": image(t), "configMap": validate}}, steps(img["Kptfile"], "validators"))
 }
 
 func keys(m map[string]string) []string {
@@ -111,12 +108,6 @@ func TestKptRender(t *testing.T) {
 			require.NoError(t, o.err, "kpt fn render:\n%s", o.stderr)
 
 			files := snapshot(t, dir)
-			require.Contains(t, keys(files), generatedFile, "the function must write its objects beside the spec")
-			require.ElementsMatch(t, []string{"Kptfile", "namespace.yaml", "zookeeper.yaml", generatedFile}, keys(files),
-				"render wrote files the package does not expect")
-			generated := topology(t, decodeDocs(t, []byte(files[generatedFile])))
-			require.Contains(t, generated, "StatefulSet zookeeper-prod/zk")
-
 			got := topology(t, packageObjects(t, dir))
 			requireSameTopology(t, want, got)
 			require.Equal(t, prodServerLines(), serverLines(t, got))
@@ -124,6 +115,12 @@ func TestKptRender(t *testing.T) {
 			o = kptRender(t, form, dir)
 			require.NoError(t, o.err, "second kpt fn render:\n%s", o.stderr)
 			require.Equal(t, files, snapshot(t, dir), "the second render changed the package")
+
+			require.Contains(t, keys(files), generatedFile, "the function must write its objects beside the spec")
+			require.ElementsMatch(t, []string{"Kptfile", "namespace.yaml", "zookeeper.yaml", generatedFile}, keys(files),
+				"render wrote files the package does not expect")
+			generated := topology(t, decodeDocs(t, []byte(files[generatedFile])))
+			require.Contains(t, generated, "StatefulSet zookeeper-prod/zk")
 		})
 	}
 }
@@ -146,6 +143,72 @@ func TestKptEval(t *testing.T) {
 			requireSameTopology(t, want, topology(t, packageObjects(t, dir)))
 		})
 	}
+}
+
+// The validator step of the pipeline (the function in validate mode, run
+// here with `kpt fn eval` as kpt runs it) passes a freshly rendered package
+// and, after a hand edit that breaks the ensemble, fails with the field
+// path of the problem and changes nothing.
+func TestKptValidator(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  func(*testing.T) []string
+		flag []string
+	}{
+		{"exec", execEnv, []string{"--exec", "zookeeper-fn"}},
+		{"image", containerEnv, []string{"--image", image(t)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := pkgCopy(t, "exec")
+			o := kptRender(t, "exec", dir)
+			require.NoError(t, o.err, "kpt fn render:\n%s", o.stderr)
+			validate := func(results string) outcome {
+				args := append([]string{kpt(t), "fn", "eval", dir, "--results-dir", results}, tc.flag...)
+				return run(t, cmd{env: tc.env(t), args: append(args, "--", "mode=validate")})
+			}
+			rendered := snapshot(t, dir)
+			o = validate(t.TempDir())
+			require.NoError(t, o.err, "validator on a freshly rendered package:\n%s", o.stderr)
+			require.Equal(t, rendered, snapshot(t, dir), "the validator changed the package")
+
+			file := filepath.Join(dir, generatedFile)
+			b, err := os.ReadFile(file)
+			require.NoError(t, err)
+			require.Equal(t, 1, strings.Count(string(b), "\n  replicas: 5\n"), "one StatefulSet replicas line")
+			require.NoError(t, os.WriteFile(file, []byte(strings.Replace(string(b), "\n  replicas: 5\n", "\n  replicas: 7\n", 1)), 0o644))
+			edited := snapshot(t, dir)
+
+			results := t.TempDir()
+			o = validate(results)
+			require.Error(t, o.err, "the validator passed a StatefulSet with 7 replicas and 5 server lines")
+			require.Equal(t, edited, snapshot(t, dir), "the validator changed the package")
+			found := false
+			for _, r := range readResults(t, results) {
+				if r.ResourceRef["kind"] == "StatefulSet" && r.Field.Path == "spec.replicas" && r.Severity == "error" {
+					found = true
+				}
+			}
+			require.True(t, found, "no error result for StatefulSet spec.replicas; stderr:\n%s", o.stderr)
+		})
+	}
+}
+
+// readResults returns every function result in kpt's results file.
+func readResults(t *testing.T, dir string) []kptResult {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "results.yaml"))
+	require.NoError(t, err, "kpt wrote no results file")
+	var list struct {
+		Items []struct {
+			Results []kptResult `json:"results"`
+		} `json:"items"`
+	}
+	require.NoError(t, yaml.Unmarshal(raw, &list))
+	var out []kptResult
+	for _, it := range list.Items {
+		out = append(out, it.Results...)
+	}
+	return out
 }
 
 // kptResult is one entry of kpt's results file.
