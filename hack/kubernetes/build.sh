@@ -19,7 +19,7 @@ BUILD_DATE=2026-01-01T00:00:00Z # fixed: reproducible binaries
 : "${ZKFN_CACHE:=$HOME/.cache/zookeeper-fn}"
 root="$ZKFN_CACHE/kubernetes/$K8S_VERSION"
 bin="$root/bin"
-stamp_want="k8s=$K8S_VERSION staging=$STAGING_VERSION etcd=$ETCD_VERSION kwok=$KWOK_VERSION recipe=2"
+stamp_want="k8s=$K8S_VERSION staging=$STAGING_VERSION etcd=$ETCD_VERSION kwok=$KWOK_VERSION recipe=1"
 tools=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok)
 
 complete() {
@@ -34,6 +34,12 @@ if complete; then
 	exit 0
 fi
 
+binaries_built() {
+	[ "$(cat "$root/stamp" 2>/dev/null)" = "$stamp_want" ] || return 1
+	local t
+	for t in "${tools[@]}"; do [ -x "$bin/$t" ] || return 1; done
+}
+
 mkdir -p "$root"
 # One build at a time per cache: a second `make` waits instead of racing.
 exec 9>"$root/.lock"
@@ -47,6 +53,7 @@ command -v go >/dev/null || { echo "build.sh: go is not on PATH" >&2; exit 1; }
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 start=$(date +%s)
 log() { echo "hack/kubernetes/build.sh: [$(($(date +%s) - start))s] $*" >&2; }
+kdir="$root/src/kubernetes" edir="$root/src/etcd" wdir="$root/src/kwok"
 
 # wrapper DIR MODULE VERSION: a fresh module in DIR that requires MODULE@VERSION.
 wrapper() {
@@ -63,71 +70,79 @@ require $module $version
 MOD
 }
 
-out="$root/bin.new"
-rm -rf "$out"
-mkdir -p "$out"
+build_binaries() {
+	out="$root/bin.new"
+	rm -rf "$out"
+	mkdir -p "$out"
 
-# --- Kubernetes: k8s.io/kubernetes replaces its staging modules with local
-# paths, which a dependent module cannot use; point each at its release.
-log "kubernetes $K8S_VERSION: resolving staging modules"
-kdir="$root/src/kubernetes"
-wrapper "$kdir" k8s.io/kubernetes "$K8S_VERSION"
-kmod=$(cd "$kdir" && go mod download -json "k8s.io/kubernetes@$K8S_VERSION" |
-	sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
-[ -f "$kmod" ] || { echo "build.sh: cannot find go.mod of k8s.io/kubernetes@$K8S_VERSION" >&2; exit 1; }
-staging=$(sed -n 's#^[[:space:]]*\(k8s.io/[A-Za-z0-9._-]*\) => ./staging/src/.*#\1#p' "$kmod" |
-	grep -vE '^k8s.io/(sample-cli-plugin|sample-controller)$' | sort -u)
-[ -n "$staging" ] || { echo "build.sh: no staging replaces found in $kmod" >&2; exit 1; }
-{
-	echo
-	echo "replace ("
-	for m in $staging; do echo "	$m => $m $STAGING_VERSION"; done
-	echo ")"
-} >>"$kdir/go.mod"
-kflags="-s -w"
-for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-	kflags+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$(echo "$K8S_VERSION" | cut -d. -f2)"
-	kflags+=" -X $p.gitTreeState=clean -X $p.buildDate=$BUILD_DATE"
-done
-log "kubernetes $K8S_VERSION: building (the long part: about 6 minutes cold on 2 cores)"
-(cd "$kdir" && go build -trimpath -ldflags "$kflags" -o "$out/" \
-	k8s.io/kubernetes/cmd/kube-apiserver \
-	k8s.io/kubernetes/cmd/kube-controller-manager \
-	k8s.io/kubernetes/cmd/kube-scheduler \
-	k8s.io/kubernetes/cmd/kubectl)
+	# --- Kubernetes: k8s.io/kubernetes replaces its staging modules with local
+	# paths, which a dependent module cannot use; point each at its release.
+	log "kubernetes $K8S_VERSION: resolving staging modules"
+	wrapper "$kdir" k8s.io/kubernetes "$K8S_VERSION"
+	kmod=$(cd "$kdir" && go mod download -json "k8s.io/kubernetes@$K8S_VERSION" |
+		sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
+	[ -f "$kmod" ] || { echo "build.sh: cannot find go.mod of k8s.io/kubernetes@$K8S_VERSION" >&2; exit 1; }
+	staging=$(sed -n 's#^[[:space:]]*\(k8s.io/[A-Za-z0-9._-]*\) => ./staging/src/.*#\1#p' "$kmod" |
+		grep -vE '^k8s.io/(sample-cli-plugin|sample-controller)$' | sort -u)
+	[ -n "$staging" ] || { echo "build.sh: no staging replaces found in $kmod" >&2; exit 1; }
+	{
+		echo
+		echo "replace ("
+		for m in $staging; do echo "	$m => $m $STAGING_VERSION"; done
+		echo ")"
+	} >>"$kdir/go.mod"
+	kflags="-s -w"
+	for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+		kflags+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$(echo "$K8S_VERSION" | cut -d. -f2)"
+		kflags+=" -X $p.gitTreeState=clean -X $p.buildDate=$BUILD_DATE"
+	done
+	log "kubernetes $K8S_VERSION: building (the long part: about 6 minutes cold on 2 cores)"
+	(cd "$kdir" && go build -trimpath -ldflags "$kflags" -o "$out/" \
+		k8s.io/kubernetes/cmd/kube-apiserver \
+		k8s.io/kubernetes/cmd/kube-controller-manager \
+		k8s.io/kubernetes/cmd/kube-scheduler \
+		k8s.io/kubernetes/cmd/kubectl)
 
-# --- etcd: the server module's main package is the etcd binary.
-log "etcd $ETCD_VERSION: building"
-edir="$root/src/etcd"
-wrapper "$edir" go.etcd.io/etcd/server/v3 "$ETCD_VERSION"
-(cd "$edir" && go build -trimpath -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3)
+	# --- etcd: the server module's main package is the etcd binary.
+	log "etcd $ETCD_VERSION: building"
+	wrapper "$edir" go.etcd.io/etcd/server/v3 "$ETCD_VERSION"
+	(cd "$edir" && go build -trimpath -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3)
 
-# --- kwok: fake nodes and kubelets.
-log "kwok $KWOK_VERSION: building"
-wdir="$root/src/kwok"
-wrapper "$wdir" sigs.k8s.io/kwok "$KWOK_VERSION"
-(cd "$wdir" && go build -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" \
-	-o "$out/kwok" sigs.k8s.io/kwok/cmd/kwok)
+	# --- kwok: fake nodes and kubelets.
+	log "kwok $KWOK_VERSION: building"
+	wrapper "$wdir" sigs.k8s.io/kwok "$KWOK_VERSION"
+	(cd "$wdir" && go build -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" \
+		-o "$out/kwok" sigs.k8s.io/kwok/cmd/kwok)
+
+	# Check what was built before publishing it.
+	"$out/kube-apiserver" --version | grep -qx "Kubernetes $K8S_VERSION" ||
+		{ echo "build.sh: kube-apiserver reports $("$out/kube-apiserver" --version)" >&2; exit 1; }
+	"$out/etcd" --version | grep -q "etcd Version: ${ETCD_VERSION#v}" ||
+		{ echo "build.sh: etcd reports $("$out/etcd" --version)" >&2; exit 1; }
+	for t in "${tools[@]}"; do [ -x "$out/$t" ] || { echo "build.sh: $t was not built" >&2; exit 1; }; done
+
+	rm -rf "$bin"
+	mv "$out" "$bin"
+	echo "$stamp_want" >"$root/stamp"
+	log "binaries done: $bin"
+}
+
+binaries_built || build_binaries
 
 # kwok's own stage definitions, from the same pinned module: nodes become
-# Ready and keep a lease, pods become Ready, and deleted pods go away.
-kwokdir=$(cd "$wdir" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
-for f in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease \
-	pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
-	echo "# from sigs.k8s.io/kwok@$KWOK_VERSION kustomize/stage/$f.yaml"
-	cat "$kwokdir/kustomize/stage/$f.yaml"
-	echo "---"
-done >"$out/kwok-stages.yaml"
-
-# Check what was built before publishing it.
-"$out/kube-apiserver" --version | grep -qx "Kubernetes $K8S_VERSION" ||
-	{ echo "build.sh: kube-apiserver reports $("$out/kube-apiserver" --version)" >&2; exit 1; }
-"$out/etcd" --version | grep -q "etcd Version: ${ETCD_VERSION#v}" ||
-	{ echo "build.sh: etcd reports $("$out/etcd" --version)" >&2; exit 1; }
-for t in "${tools[@]}"; do [ -x "$out/$t" ] || { echo "build.sh: $t was not built" >&2; exit 1; }; done
-
-rm -rf "$bin"
-mv "$out" "$bin"
-echo "$stamp_want" >"$root/stamp"
-log "done: $bin"
+# Ready and keep a lease, pods become Ready, deleted pods go away.
+if [ ! -s "$bin/kwok-stages.yaml" ]; then
+	[ -f "$wdir/go.mod" ] || wrapper "$wdir" sigs.k8s.io/kwok "$KWOK_VERSION"
+	kwokdir=$(cd "$wdir" && go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" |
+		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+	[ -d "$kwokdir/kustomize/stage" ] || { echo "build.sh: no kwok stages in '$kwokdir'" >&2; exit 1; }
+	for f in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease \
+		pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
+		echo "# from sigs.k8s.io/kwok@$KWOK_VERSION kustomize/stage/$f.yaml"
+		cat "$kwokdir/kustomize/stage/$f.yaml"
+		echo "---"
+	done >"$bin/kwok-stages.yaml.new"
+	mv "$bin/kwok-stages.yaml.new" "$bin/kwok-stages.yaml"
+	log "kwok stages written"
+fi
 echo "$bin"
