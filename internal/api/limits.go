@@ -33,6 +33,7 @@ var maxMemory = resource.MustParse("1Ti")
 // unsafe values out of the rendered objects.
 func (z *ZookeeperSpec) checkHostile(ps *Problems) {
 	s := &z.Spec
+	z.checkHostnameLength(ps)
 	s.checkMemoryBounds(ps)
 	s.checkSecrets(ps)
 	s.Placement.checkNodeRules(ps)
@@ -41,6 +42,24 @@ func (z *ZookeeperSpec) checkHostile(ps *Problems) {
 	}
 	for i, p := range s.NetworkPolicy.Scrapers {
 		checkPeer(ps, fmt.Sprintf("spec.networkPolicy.scrapers[%d]", i), p)
+	}
+}
+
+// checkHostnameLength: the longest member hostname,
+// <name>-<ordinal>.<name>-headless.<namespace>.svc.<clusterDomain>, must be
+// a DNS name (at most 253 characters) or the members cannot resolve it.
+func (z *ZookeeperSpec) checkHostnameLength(ps *Problems) {
+	ns := z.Namespace
+	if ns == "" {
+		ns = "default"
+	}
+	n := *z.Spec.Replicas
+	if n < 1 || n > MaxReplicas {
+		return
+	}
+	host := fmt.Sprintf("%s-%d.%s-headless.%s.svc.%s", z.Name, n-1, z.Name, ns, z.Spec.ClusterDomain)
+	if len(host) > validation.DNS1123SubdomainMaxLength {
+		ps.errorf("spec.clusterDomain", "makes the members' hostnames %d characters long (%s); DNS names have at most %d: use a shorter cluster domain, name or namespace", len(host), clip(host), validation.DNS1123SubdomainMaxLength)
 	}
 }
 
