@@ -155,7 +155,7 @@ func checkGeneratedClashes(specs []spec) framework.Results {
 	var nodes = map[pair]spec{}
 	for _, s := range specs {
 		e := names.For(s.z)
-		for _, g := range generatedIDs(s.z) {
+		for _, g := range generatedIDs(s) {
 			k := key{g.kind, e.Namespace, g.name}
 			if g.clusterScoped {
 				k.ns = ""

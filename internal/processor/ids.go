@@ -1,10 +1,7 @@
 package processor
 
 import (
-	"k8s.io/apimachinery/pkg/api/meta"
-
-	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
-	"github.com/zookeeper-fn/zookeeper-fn/internal/render"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 type generatedID struct {
@@ -12,12 +9,13 @@ type generatedID struct {
 	clusterScoped bool
 }
 
-// generatedIDs lists what a spec renders, for collision checks.
-func generatedIDs(z *api.ZookeeperSpec) []generatedID {
-	var out []generatedID
-	for _, o := range render.Ensemble(z) {
-		m, err := meta.Accessor(o)
-		if err != nil {
+// generatedIDs lists what a spec renders, for collision checks. It reads
+// the objects rendered once in decodeSpecs.
+func generatedIDs(s spec) []generatedID {
+	out := make([]generatedID, 0, len(s.objs))
+	for _, o := range s.objs {
+		m, ok := o.(metav1.Object)
+		if !ok {
 			continue
 		}
 		out = append(out, generatedID{

@@ -27,6 +27,7 @@ type spec struct {
 	node  *yaml.RNode
 	index int // position in rl.Items
 	z     *api.ZookeeperSpec
+	objs  []render.Object // rendered once: the collision checks and the output share them
 }
 
 // Process renders every spec in rl. On any error it leaves rl.Items as
@@ -112,7 +113,7 @@ func decodeSpecs(items []*yaml.RNode) ([]spec, framework.Results) {
 			results = append(results, result(n, p.Path, p.Message, sev))
 		}
 		if z != nil && !problems.HasErrors() {
-			specs = append(specs, spec{node: n, index: i, z: z})
+			specs = append(specs, spec{node: n, index: i, z: z, objs: render.Ensemble(z)})
 		}
 	}
 	return specs, results
@@ -157,7 +158,7 @@ func renderAll(items []*yaml.RNode, specs []spec) ([]*yaml.RNode, framework.Resu
 // the spec came from a file (kpt), a file of its own next to the spec.
 func toNodes(s spec) ([]*yaml.RNode, error) {
 	e := names.For(s.z)
-	objs := render.Ensemble(s.z)
+	objs := s.objs
 	out := make([]*yaml.RNode, 0, len(objs))
 	file := generatedFile(s.node.GetAnnotations()[kioutil.PathAnnotation], e.Name)
 	for i, o := range objs {

@@ -50,7 +50,7 @@ func checkConflicts(items []*yaml.RNode, specs []spec) framework.Results {
 			continue
 		}
 		seen[e.Owner()] = true
-		for _, g := range generatedIDs(s.z) {
+		for _, g := range generatedIDs(s) {
 			ns := e.Namespace
 			if g.clusterScoped {
 				ns = ""
