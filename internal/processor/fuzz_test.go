@@ -25,23 +25,7 @@ const maxFuzzInput = 64 << 10
 // ResourceList without error results that still holds every input item,
 // and two runs write the same bytes.
 func FuzzProcess(f *testing.F) {
-	for _, pattern := range []string{
-		"../../testdata/fuzz/process/*.yaml",
-		"../../testdata/hostile/*/input.yaml",
-		"../../testdata/golden/*/input.yaml",
-	} {
-		files, err := filepath.Glob(pattern)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, file := range files {
-			b, err := os.ReadFile(file)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
-	}
+	addStreamSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > maxFuzzInput {
 			return
@@ -78,6 +62,28 @@ func FuzzProcess(f *testing.F) {
 			t.Fatalf("a second run differs (err %v)", err)
 		}
 	})
+}
+
+// addStreamSeeds adds the seed corpus of the stream fuzzers: the seeds
+// under testdata/fuzz, the bad-input catalogue and the golden inputs.
+func addStreamSeeds(f *testing.F) {
+	for _, pattern := range []string{
+		"../../testdata/fuzz/process/*.yaml",
+		"../../testdata/hostile/*/input.yaml",
+		"../../testdata/golden/*/input.yaml",
+	} {
+		files, err := filepath.Glob(pattern)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, file := range files {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+		}
+	}
 }
 
 func fuzzExecute(in []byte) ([]byte, error) {
