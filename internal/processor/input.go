@@ -36,33 +36,51 @@ func inputErrorf(format string, args ...any) error {
 // is a list of resources (kyaml turns `items: 5` into no items at all and
 // ignores a second `items:` key, which would drop the user's resources).
 func ReadInput(r io.Reader) ([]byte, error) {
+	b, _, err := ReadResourceList(r)
+	return b, err
+}
+
+// ReadResourceList is ReadInput that also returns the ResourceList it
+// parsed (the document's top-level mapping), so that the function parses
+// its input once (see Execute).
+func ReadResourceList(r io.Reader) ([]byte, *yaml.Node, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxInputBytes+1))
 	if err != nil {
-		return nil, inputErrorf("cannot read stdin: %v", err)
+		return nil, nil, inputErrorf("cannot read stdin: %v", err)
 	}
 	if len(b) > MaxInputBytes {
-		return nil, inputErrorf("stdin holds more than %d MiB; the function accepts at most that: split the kustomization, or check what generates such a stream", MaxInputBytes>>20)
+		return nil, nil, inputErrorf("stdin holds more than %d MiB; the function accepts at most that: split the kustomization, or check what generates such a stream", MaxInputBytes>>20)
 	}
-	if err := CheckInput(b); err != nil {
-		return nil, err
+	root, err := parseInput(b)
+	if err != nil {
+		return nil, nil, err
 	}
-	return b, nil
+	return b, root, nil
 }
 
 // CheckInput checks a ResourceList that is already in memory.
 func CheckInput(b []byte) error {
+	_, err := parseInput(b)
+	return err
+}
+
+// parseInput checks b and returns the ResourceList's top-level mapping.
+func parseInput(b []byte) (*yaml.Node, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
-		return inputErrorf("stdin is empty; the function reads a ResourceList (kind: ResourceList) on stdin, as kustomize and kpt send it; to render plain files run `zookeeper-fn SPEC.yaml [INPUT.yaml...]`")
+		return nil, inputErrorf("stdin is empty; the function reads a ResourceList (kind: ResourceList) on stdin, as kustomize and kpt send it; to render plain files run `zookeeper-fn SPEC.yaml [INPUT.yaml...]`")
 	}
 	if !utf8.Valid(b) {
 		line, col, bad := firstInvalidUTF8(b)
-		return inputErrorf("stdin is not UTF-8: byte 0x%02x at line %d, column %d; Kubernetes manifests are UTF-8: re-encode the file (e.g. iconv -t UTF-8)", bad, line, col)
+		return nil, inputErrorf("stdin is not UTF-8: byte 0x%02x at line %d, column %d; Kubernetes manifests are UTF-8: re-encode the file (e.g. iconv -t UTF-8)", bad, line, col)
 	}
 	root, err := singleDocument(b)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return checkResourceList(root)
+	if err := checkResourceList(root); err != nil {
+		return nil, err
+	}
+	return root, nil
 }
 
 func firstInvalidUTF8(b []byte) (line, col int, bad byte) {
