@@ -28,3 +28,4 @@ e2e-security: build tools $(KUBE_SCORE) ## PSS restricted, kube-score, NetworkPo
 fuzz: ## each fuzzer for FUZZTIME, one fuzzer per go test run
 	go test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/api
 	go test -run '^$$' -fuzz '^FuzzProcess$$' -fuzztime $(FUZZTIME) ./internal/processor
+	go test -run '^$$' -fuzz '^FuzzExecuteMatchesFramework$$' -fuzztime $(FUZZTIME) ./internal/processor
