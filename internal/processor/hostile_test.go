@@ -92,17 +92,17 @@ func (r hostileResult) expected() string {
 	return r.results
 }
 
-// hostileRun mirrors fn/main.go: screen stdin, then execute the processor.
+// hostileRun mirrors fn/main.go: screen stdin, then execute the processor
+// on the parsed stream.
 func hostileRun(input []byte) hostileResult {
 	var out hostileResult
-	in, err := processor.ReadInput(bytes.NewReader(input))
+	in, root, err := processor.ReadResourceList(bytes.NewReader(input))
 	if err != nil {
 		out.stderr, out.exit = err.Error(), 1
 		return out
 	}
 	var buf bytes.Buffer
-	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(in), Writer: &buf, KeepReaderAnnotations: true}
-	if err := framework.Execute(processor.Processor{}, rw); err != nil {
+	if err := processor.Execute(processor.Processor{}, in, root, &buf); err != nil {
 		out.stderr, out.exit = err.Error(), 1
 	}
 	out.stdout = buf.String()
