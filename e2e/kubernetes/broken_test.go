@@ -34,7 +34,7 @@ func TestBrokenManifestsFail(t *testing.T) {
 		{"wrong-selector", "`selector` does not match template `labels`"},
 		{"pdb-invalid-selector", "must be specified when `operator` is 'In' or 'NotIn'"},
 		{"requests-above-limits", "must be less than or equal to memory limit"},
-		{"unknown-field", "readinesProbe"},
+		{"unknown-field", "readinesProbe: field not declared in schema"},
 		{"missing-namespace", `namespaces "zkfn-broken-missing-namespace" not found`},
 		{"namespace-dropped", `namespaces "` + noNamespace + `" not found`},
 	}

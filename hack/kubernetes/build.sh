@@ -115,10 +115,13 @@ build_binaries() {
 		-o "$out/kwok" sigs.k8s.io/kwok/cmd/kwok)
 
 	# Check what was built before publishing it.
-	"$out/kube-apiserver" --version | grep -qx "Kubernetes $K8S_VERSION" ||
-		{ echo "build.sh: kube-apiserver reports $("$out/kube-apiserver" --version)" >&2; exit 1; }
-	"$out/etcd" --version | grep -q "etcd Version: ${ETCD_VERSION#v}" ||
-		{ echo "build.sh: etcd reports $("$out/etcd" --version)" >&2; exit 1; }
+	# (Captured first: grep -q would close the pipe early and pipefail would
+	# turn the writer's SIGPIPE into a failure.)
+	local v
+	v=$("$out/kube-apiserver" --version)
+	[ "$v" = "Kubernetes $K8S_VERSION" ] || { echo "build.sh: kube-apiserver reports $v" >&2; exit 1; }
+	v=$("$out/etcd" --version)
+	case "$v" in *"etcd Version: ${ETCD_VERSION#v}"*) ;; *) echo "build.sh: etcd reports $v" >&2; exit 1 ;; esac
 	for t in "${tools[@]}"; do [ -x "$out/$t" ] || { echo "build.sh: $t was not built" >&2; exit 1; }; done
 
 	rm -rf "$bin"
