@@ -202,20 +202,21 @@ func TestArgoCDPluginFailures(t *testing.T) {
 	}
 }
 
-// The discover rule claims kustomizations that run the function and no
-// others.
+// The discover rule claims kustomizations that run the function, valid or
+// not, and no others.
 func TestArgoCDPluginDiscovers(t *testing.T) {
 	p := loadPlugin(t)
 	find := p.Spec.Discover.Find.pluginCommand
 	require.NotEmpty(t, find.Command, "plugin.yaml has no discover.find.command")
 	bin := sidecarBin(t, true)
-	repo := repoCopy(t, "base", "overlays", "examples/container")
+	repo := repoCopy(t, "base", "overlays", "examples/container", "testdata/kustomize")
 	for _, tc := range []struct {
 		app   app
 		match bool
 	}{
 		{app{path: "overlays/prod"}, true},
 		{app{path: "overlays/dev"}, true},
+		{app{path: "testdata/kustomize/bad-even"}, true}, // an invalid spec is still ours: generate reports it
 		{app{path: "overlays", env: []string{"OVERLAY=staging"}}, true},
 		{app{path: "overlays"}, false},           // no kustomization here
 		{app{path: "base"}, false},               // a kustomization without the function

@@ -50,8 +50,9 @@ func startSidecar(t *testing.T) string {
 	logs := &lockedBuffer{}
 	x.Stdout, x.Stderr = logs, logs
 	require.NoError(t, x.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- x.Wait() }()
+	exited := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = x.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		rm := exec.Command(engine(t), "rm", "-f", name)
 		_ = runBounded(rm, 60*time.Second)
@@ -69,8 +70,8 @@ func startSidecar(t *testing.T) string {
 			return socks
 		}
 		select {
-		case err := <-exited:
-			t.Fatalf("argocd-cmp-server exited: %v\n%s", err, logs.String())
+		case <-exited:
+			t.Fatalf("argocd-cmp-server exited: %v\n%s", waitErr, logs.String())
 		case <-time.After(200 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {

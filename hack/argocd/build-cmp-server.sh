@@ -30,6 +30,9 @@ if [ ! -x "$server" ] || [ ! -x "$client" ]; then
 		-o "$tmp/" ./cmp-server ./cmp-client
 	mv "$tmp/cmp-server" "$server"
 	mv "$tmp/cmp-client" "$client"
+	# Builds from older sources are never used again.
+	find "$ZKFN_CACHE/bin" -maxdepth 1 \( -name 'argocd-cmp-server-*' -o -name 'argocd-cmp-client-*' \) \
+		! -name "*-$hash" -delete
 	echo "build-cmp-server.sh: built in $(($(date +%s) - start)) s" >&2
 fi
 echo "ARGOCD_CMP_SERVER=$server"

@@ -8,11 +8,13 @@ import (
 	"os"
 
 	cmpserver "github.com/argoproj/argo-cd/v3/cmd/argocd-cmp-server/commands"
-	"github.com/argoproj/argo-cd/v3/util/grpc"
 )
 
+// Upstream's main also calls util/grpc.DisableSRVLookups, a workaround for
+// DNS SRV lookups that grpclb turns on; this binary does not link grpclb (the
+// workaround panics when it finds the lookups already off) and only listens
+// on a unix socket.
 func main() {
-	grpc.DisableSRVLookups()
 	if err := cmpserver.NewCommand().Execute(); err != nil {
 		os.Exit(1)
 	}
