@@ -58,6 +58,16 @@ func checkScale(t *testing.T, c *Cluster) {
 
 	three.Apply()
 	three.WaitReady(3)
+	// Wait until the members are available (Ready for minReadySeconds), as
+	// an operator must: with Parallel pod management the StatefulSet
+	// controller deletes every old-revision member that is not yet
+	// available at once, so rolling out within minReadySeconds of the
+	// members becoming Ready would restart all of them together and lose
+	// the quorum (seen on v1.37.2: zk-0, zk-1 and zk-2 deleted within 100ms).
+	c.Eventually(time.Minute, "3 members available", func() (bool, string) {
+		st := three.Live().Status
+		return st.AvailableReplicas == 3, fmt.Sprintf("available %d", st.AvailableReplicas)
+	})
 	oldUID := map[string]string{}
 	for _, p := range three.Pods() {
 		oldUID[p.Name] = string(p.UID)
