@@ -54,8 +54,9 @@ func startSidecar(t *testing.T) string {
 	var waitErr error
 	go func() { waitErr = x.Wait(); close(exited) }()
 	t.Cleanup(func() {
-		rm := exec.Command(engine(t), "rm", "-f", name)
-		_ = runBounded(rm, 60*time.Second)
+		// The server ignores SIGTERM as pid 1: kill it, then make sure.
+		_ = runBounded(exec.Command(engine(t), "kill", name), 60*time.Second)
+		_ = runBounded(exec.Command(engine(t), "rm", "-f", name), 60*time.Second)
 		cancel()
 		<-exited
 		if t.Failed() {
