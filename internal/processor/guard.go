@@ -2,6 +2,8 @@ package processor
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -65,33 +67,92 @@ func (d duplicate) where() string {
 }
 
 // findDuplicates records mapping keys that occur twice, with their paths.
-// Aliases are not followed: their targets are checked where defined.
+// Aliases are not followed: their targets are checked where defined. It
+// runs on every item of the stream, so it allocates nothing until it
+// finds a duplicate: paths are built only then, from the stack of keys and
+// indexes that leads there.
 func findDuplicates(n *yaml.Node, path string, out *[]duplicate) {
+	stack := make([]pathElem, 0, 32) // appends below reuse it up to this depth
+	if path != "" {
+		stack = append(stack, pathElem{key: path, raw: true})
+	}
+	walkDuplicates(n, stack, out)
+}
+
+// pathElem is one step of a path: a mapping key or a sequence index.
+type pathElem struct {
+	key   string
+	index int
+	isIdx bool
+	raw   bool // key is a path prefix, not clipped
+}
+
+// pathString renders stack as joinPath and "%s[%d]" would have built it.
+func pathString(stack []pathElem) string {
+	var b strings.Builder
+	for _, e := range stack {
+		switch {
+		case e.isIdx:
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(e.index))
+			b.WriteByte(']')
+		case e.raw:
+			b.WriteString(e.key)
+		default:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(clip(e.key))
+		}
+	}
+	return b.String()
+}
+
+func walkDuplicates(n *yaml.Node, stack []pathElem, out *[]duplicate) {
 	if n == nil || len(*out) >= maxDuplicatesPerItem {
 		return
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
 		for _, c := range n.Content {
-			findDuplicates(c, path, out)
+			walkDuplicates(c, stack, out)
 		}
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
-			findDuplicates(c, fmt.Sprintf("%s[%d]", path, i), out)
+			walkDuplicates(c, append(stack, pathElem{index: i, isIdx: true}), out)
 		}
 	case yaml.MappingNode:
-		seen := map[string]*yaml.Node{}
+		var seen map[string]*yaml.Node // only for large mappings
+		if len(n.Content) > 2*smallMapping {
+			seen = make(map[string]*yaml.Node, len(n.Content)/2)
+		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
-			p := joinPath(path, clip(k.Value))
-			if first, dup := seen[k.Value]; dup && k.Value != "<<" && len(*out) < maxDuplicatesPerItem {
-				*out = append(*out, duplicate{path: p, first: first, second: k})
+			var first *yaml.Node
+			if seen != nil {
+				first = seen[k.Value]
+				seen[k.Value] = k
+			} else {
+				// The latest earlier occurrence, as a map would hold it.
+				for j := i - 2; j >= 0; j -= 2 {
+					if n.Content[j].Value == k.Value {
+						first = n.Content[j]
+						break
+					}
+				}
 			}
-			seen[k.Value] = k
-			findDuplicates(n.Content[i+1], p, out)
+			p := append(stack, pathElem{key: k.Value})
+			if first != nil && k.Value != "<<" && len(*out) < maxDuplicatesPerItem {
+				*out = append(*out, duplicate{path: pathString(p), first: first, second: k})
+			}
+			walkDuplicates(n.Content[i+1], p, out)
 		}
 	}
 }
+
+// smallMapping is the size up to which findDuplicates compares keys
+// pairwise instead of building a map.
+const smallMapping = 16
 
 // exceedsNodes counts the nodes of n with every alias expanded and stops as
 // soon as the count passes max, so a bomb costs at most max steps. It

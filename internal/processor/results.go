@@ -37,10 +37,28 @@ func checkConflicts(items []*yaml.RNode, specs []spec) framework.Results {
 	var results framework.Results
 	seen := map[string]bool{}
 	type key struct{ kind, ns, name string }
+	// What the specs generate, then which of it the input already holds as
+	// resources the function does not own: most streams are mostly other
+	// resources, which cost a kind lookup each.
+	want, kinds := map[key]bool{}, map[string]bool{}
+	for _, s := range specs {
+		ns := names.For(s.z).Namespace
+		for _, g := range generatedIDs(s) {
+			k := key{g.kind, ns, g.name}
+			if g.clusterScoped {
+				k.ns = ""
+			}
+			want[k], kinds[g.kind] = true, true
+		}
+	}
 	taken := map[key]*yaml.RNode{}
 	for _, it := range items {
-		if it.GetAnnotations()[names.OwnerAnnotation] == "" && !isSpec(it) {
-			taken[key{it.GetKind(), it.GetNamespace(), it.GetName()}] = it
+		kind := it.GetKind()
+		if !kinds[kind] {
+			continue
+		}
+		if k := (key{kind, it.GetNamespace(), it.GetName()}); want[k] && ownerOf(it) == "" && !isSpec(it) {
+			taken[k] = it
 		}
 	}
 	for _, s := range specs {
@@ -84,7 +102,7 @@ func scaleWarning(s spec, previous map[string]int) framework.Results {
 func previousReplicas(items []*yaml.RNode, owners map[string]bool) map[string]int {
 	out := map[string]int{}
 	for _, it := range items {
-		owner := it.GetAnnotations()[names.OwnerAnnotation]
+		owner := ownerOf(it)
 		if !owners[owner] || it.GetKind() != "StatefulSet" {
 			continue
 		}
@@ -96,4 +114,10 @@ func previousReplicas(items []*yaml.RNode, owners map[string]bool) map[string]in
 		}
 	}
 	return out
+}
+
+// ownerOf is the owner annotation of n, "" when it has none; it reads that
+// one annotation rather than building the map of them all.
+func ownerOf(n *yaml.RNode) string {
+	return n.GetAnnotations(names.OwnerAnnotation)[names.OwnerAnnotation]
 }
