@@ -37,6 +37,7 @@ var (
 	flagRuns      = flag.Int("runs", 21, "runs per variant for small inputs (medians are taken over them)")
 	flagLargeRuns = flag.Int("large-runs", 5, "runs per variant for the 10k and 50k streams")
 	flagCtrRuns   = flag.Int("container-runs", 7, "runs per variant for the container form")
+	flagSizes     = flag.String("sizes", "1000,10000,50000", "sizes of the pass-through streams (unrelated resources + 1 spec)")
 	flagKeep      = flag.Bool("keep", false, "keep the work directory (inputs, binaries) and print its path")
 	flagSnapshot  = flag.String("snapshot", "", "write the function's output for every input and overlay into this directory and exit (diff two snapshots to prove an optimisation changes no byte)")
 )
@@ -50,6 +51,15 @@ func envOr(k, def string) string {
 
 func main() {
 	flag.Parse()
+	for _, f := range strings.Split(*flagSizes, ",") {
+		var n int
+		if _, err := fmt.Sscan(f, &n); err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "bench: -sizes: %q is not a size\n", f)
+			os.Exit(2)
+		}
+		streamSizes = append(streamSizes, n)
+	}
+	sort.Ints(streamSizes)
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -60,6 +70,7 @@ func main() {
 type env struct {
 	root, work       string
 	bin, identity    string
+	empty            string // a Go program that does nothing: the process floor
 	kustomize        string
 	inputs           map[string]string // name -> ResourceList file
 	overlays         []string
@@ -105,13 +116,16 @@ func run() error {
 	if e.kustomize, err = exec.LookPath(*flagKustomize); err != nil {
 		return fmt.Errorf("kustomize: %w (run make tools)", err)
 	}
-	progress("building the identity function")
+	progress("building the identity function and the empty program")
 	e.identity = filepath.Join(work, "bin", "identity")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", e.identity, "./bench/identity")
-	build.Dir = root
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("building bench/identity: %v\n%s", err, out)
+	e.empty = filepath.Join(work, "bin", "empty")
+	for out, pkg := range map[string]string{e.identity: "./bench/identity", e.empty: "./bench/empty"} {
+		build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
+		build.Dir = root
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if b, err := build.CombinedOutput(); err != nil {
+			return fmt.Errorf("building %s: %v\n%s", pkg, err, b)
+		}
 	}
 	progress("generating inputs")
 	if err := e.generate(); err != nil {
@@ -270,10 +284,18 @@ func (e *env) write(name string, body func(w io.Writer)) error {
 	return f.Close()
 }
 
-// Stream sizes of the pass-through comparison.
-var streamSizes = []int{1000, 10000, 50000}
+// Stream sizes of the pass-through comparison (-sizes).
+var streamSizes []int
 
-func streamName(n int) string { return fmt.Sprintf("stream-%dk", n/1000) }
+func streamName(n int) string { return "stream-" + kilo(n) }
+
+// kilo writes 50000 as 50k.
+func kilo(n int) string {
+	if n%1000 == 0 {
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return fmt.Sprint(n)
+}
 
 func (e *env) generate() error {
 	for _, r := range []int{3, 5} {
@@ -484,17 +506,21 @@ func (e *env) measureAll() error {
 	load0 := loadavg()
 	started := time.Now()
 
-	// 1. One spec.
+	// 1. One spec, with the floor of any process beside it.
+	var floor stats
 	for _, r := range []int{3, 5} {
 		in := fmt.Sprintf("spec-%d", r)
 		progress("1 spec, %d replicas", r)
-		st, err := compare(*flagRuns, e.fn(in, in), e.id(in, in))
+		empty := proc{name: "empty program", path: e.empty, stdin: e.inputs[in]}
+		st, err := compare(*flagRuns, e.fn(in, in), e.id(in, in), empty)
 		if err != nil {
 			return err
 		}
+		floor = st[2]
 		rows = append(rows, row{"1", fmt.Sprintf("1 spec, %d replicas", r), cell(st[0]), "identity", cell(st[1]),
 			ratio(st[0].wall, st[1].wall) + " (cpu " + ratio(st[0].cpu, st[1].cpu) + ")", "< 10 ms, < 30 MiB"})
 	}
+	rows = append(rows, row{"1", "process floor: a Go program that does nothing", "", "empty program", cell(floor), "", ""})
 
 	// 2. Unrelated resources plus one spec.
 	byN := map[int][]stats{}
@@ -504,18 +530,21 @@ func (e *env) measureAll() error {
 		if n >= 10000 {
 			runs = *flagLargeRuns
 		}
-		progress("%d unrelated resources + 1 spec (%d runs)", n, runs)
+		progress("%s unrelated resources + 1 spec (%d runs)", kilo(n), runs)
 		st, err := compare(runs, e.fn(in, in), e.id(in, in))
 		if err != nil {
 			return err
 		}
 		byN[n] = st
-		rows = append(rows, row{"2", fmt.Sprintf("%dk unrelated resources + 1 spec", n/1000), cell(st[0]), "identity", cell(st[1]),
+		rows = append(rows, row{"2", fmt.Sprintf("%s unrelated resources + 1 spec", kilo(n)), cell(st[0]), "identity", cell(st[1]),
 			ratio(st[0].wall, st[1].wall) + " (cpu " + ratio(st[0].cpu, st[1].cpu) + ")", "ratio ≤ 1.2"})
 	}
-	g, h := byN[50000], byN[10000]
-	rows = append(rows, row{"2", "growth 50k / 10k", fmt.Sprintf("%.2fx (cpu %.2fx)", float64(g[0].wall)/float64(h[0].wall), float64(g[0].cpu)/float64(h[0].cpu)),
-		"identity", fmt.Sprintf("%.2fx (cpu %.2fx)", float64(g[1].wall)/float64(h[1].wall), float64(g[1].cpu)/float64(h[1].cpu)), "", "≤ 5.5x"})
+	if n := len(streamSizes); n >= 2 {
+		big, small := streamSizes[n-1], streamSizes[n-2]
+		g, h := byN[big], byN[small]
+		rows = append(rows, row{"2", fmt.Sprintf("growth %s / %s (size x%.1f)", kilo(big), kilo(small), float64(big)/float64(small)), fmt.Sprintf("%.2fx (cpu %.2fx)", float64(g[0].wall)/float64(h[0].wall), float64(g[0].cpu)/float64(h[0].cpu)),
+			"identity", fmt.Sprintf("%.2fx (cpu %.2fx)", float64(g[1].wall)/float64(h[1].wall), float64(g[1].cpu)/float64(h[1].cpu)), "", "≤ 5.5x for 50k / 10k"})
+	}
 
 	// 3. 100 specs in one stream.
 	progress("100 specs in one stream")
@@ -548,7 +577,7 @@ func (e *env) measureAll() error {
 	rows = append(rows, row{"5", "binary size (-s -w, static)", mb(bs), "identity", mb(is), fmt.Sprintf("%.2f", float64(bs)/float64(is)), ""})
 	rows = append(rows, e.imageRow())
 
-	fmt.Printf("zookeeper-fn benchmark: %s, %s, %s, %d CPUs, load %s at start and %s at end, %s; medians of %d runs (10k/50k: %d, container: %d) after a warm-up run, variants interleaved\n\n",
+	fmt.Printf("zookeeper-fn benchmark: %s, %s, %s, %d CPUs, load %s at start and %s at end, %s; medians of %d runs (streams of 10k and more: %d, container: %d) after a warm-up run, variants interleaved\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), gitDescribe(e.root), runtime.Version(), runtime.NumCPU(), load0, loadavg(), time.Since(started).Round(time.Second),
 		*flagRuns, *flagLargeRuns, *flagCtrRuns)
 	printTable(rows)
