@@ -117,10 +117,8 @@ func StartCluster(t testing.TB, opts Options) *Cluster {
 	}
 	c.API = api
 	c.Eventually(60*time.Second, "kube-apiserver is ready", func() (bool, string) {
-		var out []byte
-		err := c.API.Do(http.MethodGet, "/readyz", "", nil, nil)
-		if err != nil {
-			return false, err.Error() + string(out)
+		if err := c.API.Do(http.MethodGet, "/readyz", "", nil, nil); err != nil {
+			return false, err.Error()
 		}
 		return true, ""
 	})
@@ -284,38 +282,6 @@ func (c *Cluster) WaitNodesSchedulable(nodes ...Node) {
 				fmt.Sprintf("ready=%v taints=%v unschedulable=%v", ready, node.Spec.Taints, node.Spec.Unschedulable)
 		})
 	}
-}
-
-// CreateNamespace creates a namespace with labels and, when the
-// controllers run, waits for its default ServiceAccount.
-func (c *Cluster) CreateNamespace(name string, labels map[string]string) {
-	c.t.Helper()
-	ns := corev1.Namespace{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
-	}
-	if err := c.API.Create("/api/v1/namespaces", ns, nil); err != nil {
-		c.t.Fatalf("create namespace %s: %v", name, err)
-	}
-	if len(c.procs) <= 2 {
-		return
-	}
-	c.Eventually(30*time.Second, "default ServiceAccount in "+name, func() (bool, string) {
-		err := c.API.Get("/api/v1/namespaces/"+name+"/serviceaccounts/default", nil)
-		return err == nil, fmt.Sprint(err)
-	})
-}
-
-// RestrictedNamespace creates a namespace that enforces, audits and warns
-// on the Pod Security Standards "restricted" level.
-func (c *Cluster) RestrictedNamespace(name string) {
-	c.t.Helper()
-	c.CreateNamespace(name, map[string]string{
-		"pod-security.kubernetes.io/enforce":         "restricted",
-		"pod-security.kubernetes.io/enforce-version": "latest",
-		"pod-security.kubernetes.io/warn":            "restricted",
-		"pod-security.kubernetes.io/audit":           "restricted",
-	})
 }
 
 // With returns the cluster bound to another test (a subtest), so that its

@@ -4,7 +4,6 @@ package kubernetes
 
 import (
 	"fmt"
-	"sort"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -107,20 +106,6 @@ func (e *Ensemble) CheckZoneSpread(zones []string, maxSkew int) {
 	if hi-lo > maxSkew {
 		e.t.Errorf("members per zone %v: skew %d exceeds %d", count, hi-lo, maxSkew)
 	}
-}
-
-// zonesOf lists the distinct zones of nodes.
-func zonesOf(nodes []Node) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, n := range nodes {
-		if !seen[n.Zone] {
-			seen[n.Zone] = true
-			out = append(out, n.Zone)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 // nodesIn builds n nodes named prefix-i, round-robin over zones.
