@@ -25,6 +25,13 @@ const volumeConfig, volumeLogs, volumeTmp = "config", "logs", "tmp"
 // StatefulSet runs the members. Pods start in parallel so that peers can
 // reach each other and form a quorum; updates roll one member at a time,
 // each waiting for the previous one to rejoin (the readiness probe).
+//
+// minReadySeconds stays 0: with Parallel pod management the StatefulSet
+// controller deletes every old-revision pod that is not yet *available*
+// at once, so a delay between Ready and available would let one update
+// take down several members that are already back in the quorum (seen on
+// a real v1.37 control plane by e2e/kubernetes). Readiness itself already
+// waits for the member to rejoin.
 func StatefulSet(z *api.ZookeeperSpec, e names.Ensemble, configHash string) *appsv1.StatefulSet {
 	s := z.Spec
 	rp := s.Storage.RetentionPolicy
@@ -37,7 +44,6 @@ func StatefulSet(z *api.ZookeeperSpec, e names.Ensemble, configHash string) *app
 			Selector:            selector(e),
 			PodManagementPolicy: appsv1.ParallelPodManagement,
 			UpdateStrategy:      appsv1.StatefulSetUpdateStrategy{Type: appsv1.RollingUpdateStatefulSetStrategyType},
-			MinReadySeconds:     10,
 			PersistentVolumeClaimRetentionPolicy: &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy{
 				WhenDeleted: appsv1.PersistentVolumeClaimRetentionPolicyType(rp.WhenDeleted),
 				WhenScaled:  appsv1.PersistentVolumeClaimRetentionPolicyType(rp.WhenScaled),
