@@ -173,7 +173,12 @@ func checkPeer(ps *Problems, path string, p networkingv1.NetworkPolicyPeer) {
 }
 
 // clip shortens a user-supplied value for a message.
-func clip(s string) string {
+func clip(s string) string { return Clip(s) }
+
+// Clip shortens a user-supplied value for a message to at most 64 bytes,
+// on a rune boundary, and says how long it was: a hostile megabyte-long
+// value must not become a megabyte-long error.
+func Clip(s string) string {
 	const max = 64
 	if len(s) <= max {
 		return s

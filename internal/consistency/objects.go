@@ -4,11 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
 )
 
 // maxObjectNodes bounds the YAML nodes of an object the validator decodes,
@@ -89,18 +90,7 @@ func (o object) errorf(path, format string, args ...any) *framework.Result {
 	return o.report(framework.Error, path, format, args...)
 }
 
-// clip shortens a value for a message.
-func clip(s string) string {
-	const max = 80
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return fmt.Sprintf("%s... (%d bytes)", s[:cut], len(s))
-}
+func clip(s string) string { return api.Clip(s) }
 
 // previous lists the names kustomize recorded for an object before its
 // transformers renamed it (internal.config.kubernetes.io/previousNames).

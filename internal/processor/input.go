@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
 )
 
 // MaxInputBytes bounds the ResourceList read from stdin. kustomize sends
@@ -245,18 +247,7 @@ func describeNode(n *yaml.Node) string {
 	return "not a resource"
 }
 
-// clip shortens a user-supplied value for a message.
-func clip(s string) string {
-	const max = 64
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return fmt.Sprintf("%s... (%d bytes)", s[:cut], len(s))
-}
+func clip(s string) string { return api.Clip(s) }
 
 func contains(list []string, s string) bool {
 	for _, v := range list {
