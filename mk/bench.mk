@@ -15,6 +15,7 @@ BENCH_FLAGS ?=
 # bench-go: `go test -bench` flags, repetitions, and where results go.
 BENCH_RUN   ?= .
 BENCH_COUNT ?= 8
+BENCH_TIME  ?= 1s
 BENCH_OUT   ?= $(CURDIR)/bin/bench/new.txt
 # bench-compare: the git revision to measure against, from a `git archive`
 # copy in a temporary directory (the checkout is untouched; benchmark files
@@ -30,11 +31,11 @@ $(BENCHSTAT):
 bench-tools: $(BENCHSTAT) ## benchstat, pinned
 
 bench-suite: build tools ## one table of medians: wall, cpu, peak RSS, ratios, sizes
-	go run ./bench/suite -bin $(BIN) -kustomize $(KUSTOMIZE) -image $(ZKFN_IMAGE) $(BENCH_FLAGS)
+	go run ./bench/suite -bin $(BIN) -kustomize $(KUSTOMIZE) -image $(or $(ZKFN_IMAGE),localhost/zookeeper-fn:dev) $(BENCH_FLAGS)
 
 bench-go: bench-tools ## the Go benchmarks, BENCH_COUNT times, summarised by benchstat
 	@mkdir -p $(dir $(BENCH_OUT))
-	go test -run '^$$' -bench '$(BENCH_RUN)' -benchmem -count $(BENCH_COUNT) ./internal/... > $(BENCH_OUT)
+	go test -run '^$$' -bench '$(BENCH_RUN)' -benchmem -benchtime $(BENCH_TIME) -count $(BENCH_COUNT) ./internal/... > $(BENCH_OUT)
 	$(BENCHSTAT) $(BENCH_OUT)
 
 bench-compare: bench-tools ## benchstat of BENCH_BASE (default HEAD) against the work tree
@@ -46,7 +47,7 @@ bench-compare: bench-tools ## benchstat of BENCH_BASE (default HEAD) against the
 	  echo "bench-compare: $(BENCH_BASE) ($$base) against the work tree, -count $(BENCH_COUNT), interleaved" >&2; \
 	  : > "$(dir $(BENCH_OUT))old.txt"; : > "$(BENCH_OUT)"; \
 	  for i in $$(seq $(BENCH_COUNT)); do \
-	    (cd "$$base" && go test -run '^$$' -bench '$(BENCH_RUN)' -benchmem -count 1 ./internal/... >> "$(dir $(BENCH_OUT))old.txt"); \
-	    go test -run '^$$' -bench '$(BENCH_RUN)' -benchmem -count 1 ./internal/... >> "$(BENCH_OUT)"; \
+	    (cd "$$base" && go test -run '^$$' -bench '$(BENCH_RUN)' -benchmem -benchtime $(BENCH_TIME) -count 1 ./internal/... >> "$(dir $(BENCH_OUT))old.txt"); \
+	    go test -run '^$$' -bench '$(BENCH_RUN)' -benchmem -benchtime $(BENCH_TIME) -count 1 ./internal/... >> "$(BENCH_OUT)"; \
 	  done; \
 	  $(BENCHSTAT) old="$(dir $(BENCH_OUT))old.txt" new="$(BENCH_OUT)"
