@@ -119,7 +119,20 @@ func runSandboxed(t *testing.T, root string, cases []renderedCase) {
 	if err := os.Chmod(work, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	in := sandboxInput{Root: root, ClientDir: clientDir}
+	// The members see hack/zookeeper (the zkServer.sh stand-in, logging,
+	// container.sh) through a copy in the scratch directory: a clone under
+	// /tmp, as CI may make, is hidden inside the members by their /tmp volume.
+	repo := filepath.Join(work, "repo")
+	if err := os.MkdirAll(filepath.Join(repo, "hack"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("cp", "-a", filepath.Join(root, "hack", "zookeeper"), filepath.Join(repo, "hack")).CombinedOutput(); err != nil {
+		t.Fatalf("copying hack/zookeeper into the scratch directory: %v\n%s", err, out)
+	}
+	if err := exec.Command("chmod", "-R", "a+rX", repo).Run(); err != nil {
+		t.Fatal(err)
+	}
+	in := sandboxInput{Root: repo, ClientDir: clientDir}
 	dirs := map[string]bool{}
 	for _, c := range cases {
 		r := parseRendered(t, c.out)
