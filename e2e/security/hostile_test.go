@@ -16,10 +16,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
-	"sigs.k8s.io/kustomize/kyaml/kio"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmtest"
 )
 
 // hostileCase mirrors testdata/hostile/<name>/case.json.
@@ -60,9 +60,9 @@ func TestHostileInputBinary(t *testing.T) {
 				return
 			}
 			assert.Equal(t, string(want), resultsOf(t, stdout), "results")
-			identity := identityOutput(t, input)
+			identity := krmtest.IdentityOutput(t, input)
 			if c.Exit != 0 {
-				assert.Equal(t, itemsOf(t, identity), itemsOf(t, stdout), "on error the items come back unchanged, with nothing generated")
+				assert.Equal(t, krmtest.ItemsText(t, identity), krmtest.ItemsText(t, stdout), "on error the items come back unchanged, with nothing generated")
 				var results framework.Results
 				require.NoError(t, kyaml.Unmarshal([]byte(want), &results))
 				for _, r := range results {
@@ -103,30 +103,6 @@ func resultsOf(t *testing.T, rl string) string {
 		return ""
 	}
 	return f.Value.MustString()
-}
-
-func itemsOf(t *testing.T, rl string) string {
-	t.Helper()
-	n, err := kyaml.Parse(rl)
-	require.NoError(t, err)
-	f := n.Field("items")
-	if f == nil {
-		return ""
-	}
-	return f.Value.MustString()
-}
-
-type identity struct{}
-
-func (identity) Process(*framework.ResourceList) error { return nil }
-
-// identityOutput is what a function that changes nothing writes.
-func identityOutput(t *testing.T, input []byte) string {
-	t.Helper()
-	var buf bytes.Buffer
-	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(input), Writer: &buf, KeepReaderAnnotations: true}
-	require.NoError(t, framework.Execute(identity{}, rw))
-	return buf.String()
 }
 
 func clipText(s string) string {

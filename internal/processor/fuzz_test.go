@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmtest"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
@@ -96,7 +97,7 @@ func fuzzExecute(in []byte) ([]byte, error) {
 func fuzzIdentity(in []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(in), Writer: &buf, KeepReaderAnnotations: true}
-	err := framework.Execute(identity{}, rw)
+	err := framework.Execute(krmtest.Identity{}, rw)
 	return buf.Bytes(), err
 }
 

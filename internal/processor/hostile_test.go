@@ -13,10 +13,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
-	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmtest"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
@@ -138,7 +137,7 @@ func (r hostileResult) assertOutput(t *testing.T, input []byte, exit int) {
 		for _, it := range itemNodes(t, r.stdout) {
 			got[it.MustString()] = true
 		}
-		for _, it := range itemNodes(t, identityOutput(t, input)) {
+		for _, it := range itemNodes(t, krmtest.IdentityOutput(t, input)) {
 			if it.GetKind() != "ZookeeperSpec" { // the spec gains the local-config annotation
 				assert.True(t, got[it.MustString()], "input item %s/%s was lost or changed", it.GetKind(), it.GetName())
 			}
@@ -149,8 +148,8 @@ func (r hostileResult) assertOutput(t *testing.T, input []byte, exit int) {
 	if r.stdout == "" {
 		return // refused stream: nothing written
 	}
-	want := itemsText(t, identityOutput(t, input))
-	assert.Equal(t, want, itemsText(t, r.stdout), "on error the items must come back unchanged, with nothing generated")
+	want := krmtest.ItemsText(t, krmtest.IdentityOutput(t, input))
+	assert.Equal(t, want, krmtest.ItemsText(t, r.stdout), "on error the items must come back unchanged, with nothing generated")
 }
 
 func itemNodes(t *testing.T, rl string) []*yaml.RNode {
@@ -162,30 +161,6 @@ func itemNodes(t *testing.T, rl string) []*yaml.RNode {
 	out, err := f.Value.Elements()
 	require.NoError(t, err)
 	return out
-}
-
-func itemsText(t *testing.T, rl string) string {
-	t.Helper()
-	n, err := yaml.Parse(rl)
-	require.NoError(t, err)
-	f := n.Field("items")
-	if f == nil {
-		return ""
-	}
-	return f.Value.MustString()
-}
-
-type identity struct{}
-
-func (identity) Process(*framework.ResourceList) error { return nil }
-
-// identityOutput is what a function that changes nothing writes.
-func identityOutput(t *testing.T, input []byte) string {
-	t.Helper()
-	var buf bytes.Buffer
-	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(input), Writer: &buf, KeepReaderAnnotations: true}
-	require.NoError(t, framework.Execute(identity{}, rw))
-	return buf.String()
 }
 
 // hostileInput reads input.yaml or generates the inputs too big to keep.

@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmtest"
 )
 
 // TestValidateMode: both forms of the function's configuration select the
@@ -25,12 +27,12 @@ func TestValidateMode(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			out, err := run(t, []byte(string(items)+fc))
 			require.NoError(t, err, "a consistent stream passes")
-			assert.Equal(t, itemsText(t, string(items)+fc), itemsText(t, string(out)), "the validator changes nothing")
+			assert.Equal(t, krmtest.ItemsText(t, string(items)+fc), krmtest.ItemsText(t, string(out)), "the validator changes nothing")
 
 			out, err = run(t, []byte(broken+fc))
 			require.Error(t, err)
 			assert.True(t, strings.Contains(string(out), `server.1 is "zk-0.zk-headless.staging.svc.cluster.local"`), "the validator names the stale hostname")
-			assert.Equal(t, itemsText(t, broken+fc), itemsText(t, string(out)), "the validator changes nothing")
+			assert.Equal(t, krmtest.ItemsText(t, broken+fc), krmtest.ItemsText(t, string(out)), "the validator changes nothing")
 		})
 	}
 }
