@@ -35,6 +35,19 @@ type Spec struct {
 	Image string `json:"image,omitempty"`
 	// ImagePullPolicy is the container's pull policy.
 	ImagePullPolicy corev1.PullPolicy `json:"imagePullPolicy,omitempty"`
+	// ImagePullSecrets are Secrets (in the ensemble's namespace) with
+	// credentials for the registry of every image the function renders.
+	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
+	// ImageRegistry, when set, replaces the registry host of every image
+	// the function renders (ZooKeeper, the backup sidecar): a private
+	// mirror such as mirror.example.com or harbor.example.com/dockerhub.
+	// Docker Hub short names keep their implied path: zookeeper:3.9.6
+	// becomes <imageRegistry>/library/zookeeper:3.9.6.
+	ImageRegistry string `json:"imageRegistry,omitempty"`
+	// Pod adds labels and annotations to the member pods.
+	Pod Pod `json:"pod,omitempty"`
+	// ServiceAccount adds annotations to the ensemble's ServiceAccount.
+	ServiceAccount ServiceAccount `json:"serviceAccount,omitempty"`
 	// Resources are the container's requests and limits.
 	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
 	// JVM sets the heap and extra JVM flags.

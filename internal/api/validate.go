@@ -38,6 +38,8 @@ func (z *ZookeeperSpec) Check() Problems {
 	s := &z.Spec
 	s.checkReplicas(&ps)
 	s.checkImage(&ps)
+	s.checkPodSettings(&ps)
+	z.checkCarried(&ps)
 	s.checkResources(&ps)
 	s.Storage.check(&ps, *s.Replicas)
 	s.Placement.check(&ps)

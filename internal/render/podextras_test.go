@@ -1,0 +1,65 @@
+package render
+
+import (
+	"sort"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
+)
+
+// The api package refuses user labels with the keys the function sets; its
+// list must cover every key names.Ensemble.Labels produces.
+func TestReservedLabelsCoverOurs(t *testing.T) {
+	e := names.For(spec(t, "  image: zookeeper:3.9.6\n"))
+	var ours []string
+	for k := range e.Labels() {
+		ours = append(ours, k)
+	}
+	sort.Strings(ours)
+	assert.Subset(t, api.ReservedLabels, ours)
+}
+
+func serviceAccount(objs []Object) *corev1.ServiceAccount {
+	for _, o := range objs {
+		if sa, ok := o.(*corev1.ServiceAccount); ok {
+			return sa
+		}
+	}
+	return nil
+}
+
+func TestPodSettings(t *testing.T) {
+	z := spec(t, `  imageRegistry: mirror.example.com
+  imagePullSecrets: [{name: regcred}]
+  pod:
+    labels: {team: data}
+    annotations: {sidecar.istio.io/inject: "false"}
+  serviceAccount:
+    annotations: {eks.amazonaws.com/role-arn: "arn:aws:iam::1:role/zk"}
+  backup:
+    enabled: true
+    volume: {}
+    restore: {from: latest}
+`)
+	objs := Ensemble(z)
+	sts := statefulSet(t, objs)
+	pod := sts.Spec.Template
+	all := append(append([]corev1.Container(nil), pod.Spec.InitContainers...), pod.Spec.Containers...)
+	assert.Len(t, all, 3, "zookeeper, the backup sidecar and the restore init container")
+	for _, c := range all {
+		assert.Equal(t, "mirror.example.com/library/zookeeper:3.9.6", c.Image, c.Name)
+	}
+	assert.Equal(t, []corev1.LocalObjectReference{{Name: "regcred"}}, pod.Spec.ImagePullSecrets)
+	assert.Equal(t, "data", pod.Labels["team"])
+	assert.Equal(t, "false", pod.Annotations["sidecar.istio.io/inject"])
+	assert.Contains(t, pod.Annotations, ConfigHashAnnotation, "ours stay")
+	assert.Equal(t, names.For(z).Selector(), sts.Spec.Selector.MatchLabels, "user labels never enter the selector")
+	assert.Equal(t, "3.9.6", pod.Labels[names.LabelVersion], "the version label comes from the tag, not the mirror")
+	sa := serviceAccount(objs)
+	assert.Equal(t, "arn:aws:iam::1:role/zk", sa.Annotations["eks.amazonaws.com/role-arn"])
+	assert.Contains(t, sa.Annotations, names.OwnerAnnotation)
+}
