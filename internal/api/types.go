@@ -48,6 +48,8 @@ type Spec struct {
 	Pod Pod `json:"pod,omitempty"`
 	// ServiceAccount adds annotations to the ensemble's ServiceAccount.
 	ServiceAccount ServiceAccount `json:"serviceAccount,omitempty"`
+	// ClientService configures the Service clients connect through.
+	ClientService ClientService `json:"clientService,omitempty"`
 	// Resources are the container's requests and limits.
 	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
 	// JVM sets the heap and extra JVM flags.

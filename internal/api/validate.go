@@ -40,6 +40,7 @@ func (z *ZookeeperSpec) Check() Problems {
 	s.checkImage(&ps)
 	s.checkPodSettings(&ps)
 	z.checkCarried(&ps)
+	s.checkClientService(&ps)
 	s.checkResources(&ps)
 	s.Storage.check(&ps, *s.Replicas)
 	s.Placement.check(&ps)

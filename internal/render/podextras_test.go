@@ -63,3 +63,20 @@ func TestPodSettings(t *testing.T) {
 	assert.Equal(t, "arn:aws:iam::1:role/zk", sa.Annotations["eks.amazonaws.com/role-arn"])
 	assert.Contains(t, sa.Annotations, names.OwnerAnnotation)
 }
+
+func TestClientServiceSettings(t *testing.T) {
+	z := spec(t, `  clientService:
+    type: LoadBalancer
+    annotations: {service.beta.kubernetes.io/aws-load-balancer-internal: "true"}
+    loadBalancerSourceRanges: [10.0.0.0/8]
+    externalTrafficPolicy: Local
+`)
+	e := names.For(z)
+	svc := ClientService(z, e)
+	assert.Equal(t, corev1.ServiceTypeLoadBalancer, svc.Spec.Type)
+	assert.Equal(t, []string{"10.0.0.0/8"}, svc.Spec.LoadBalancerSourceRanges)
+	assert.Equal(t, corev1.ServiceExternalTrafficPolicyLocal, svc.Spec.ExternalTrafficPolicy)
+	assert.Equal(t, "true", svc.Annotations["service.beta.kubernetes.io/aws-load-balancer-internal"])
+	assert.Equal(t, e.Selector(), svc.Spec.Selector)
+	assert.Equal(t, corev1.ServiceTypeClusterIP, ClientService(spec(t, "  replicas: 3\n"), e).Spec.Type)
+}

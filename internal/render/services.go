@@ -48,7 +48,7 @@ func ClientService(z *api.ZookeeperSpec, e names.Ensemble) *corev1.Service {
 	if m := z.Spec.ZooKeeper.Metrics; *m.Enabled {
 		ports = append(ports, servicePort(PortMetrics, *m.Port))
 	}
-	return &corev1.Service{
+	return withClientSettings(z, &corev1.Service{
 		TypeMeta:   typeMeta("v1", "Service"),
 		ObjectMeta: objectMeta(e, e.ClientService()),
 		Spec: corev1.ServiceSpec{
@@ -56,5 +56,5 @@ func ClientService(z *api.ZookeeperSpec, e names.Ensemble) *corev1.Service {
 			Selector: e.Selector(),
 			Ports:    ports,
 		},
-	}
+	})
 }
