@@ -50,6 +50,8 @@ type Spec struct {
 	ServiceAccount ServiceAccount `json:"serviceAccount,omitempty"`
 	// ClientService configures the Service clients connect through.
 	ClientService ClientService `json:"clientService,omitempty"`
+	// Probes tunes the probes' timings (not what they check).
+	Probes Probes `json:"probes,omitempty"`
 	// Resources are the container's requests and limits.
 	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
 	// JVM sets the heap and extra JVM flags.

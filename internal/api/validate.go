@@ -41,6 +41,7 @@ func (z *ZookeeperSpec) Check() Problems {
 	s.checkPodSettings(&ps)
 	z.checkCarried(&ps)
 	s.checkClientService(&ps)
+	s.checkProbes(&ps)
 	s.checkResources(&ps)
 	s.Storage.check(&ps, *s.Replicas)
 	s.Placement.check(&ps)

@@ -35,6 +35,13 @@ func applyToPod(s *api.Spec, t *corev1.PodTemplateSpec) {
 	for i := range p.Containers {
 		p.Containers[i].Image = api.ResolveImage(p.Containers[i].Image, s.ImageRegistry)
 	}
+	for i := range p.Containers {
+		if c := &p.Containers[i]; c.Name == zooKeeperContainer {
+			s.Probes.Startup.ApplyTo(c.StartupProbe)
+			s.Probes.Readiness.ApplyTo(c.ReadinessProbe)
+			s.Probes.Liveness.ApplyTo(c.LivenessProbe)
+		}
+	}
 	if len(s.ImagePullSecrets) > 0 {
 		p.ImagePullSecrets = append([]corev1.LocalObjectReference(nil), s.ImagePullSecrets...)
 	}
@@ -78,3 +85,7 @@ func mergeMissing(dst, extra map[string]string) map[string]string {
 	}
 	return dst
 }
+
+// zooKeeperContainer is the name container() gives the server's container;
+// TestProbeTimings fails if the two part.
+const zooKeeperContainer = "zookeeper"

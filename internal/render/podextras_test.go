@@ -80,3 +80,20 @@ func TestClientServiceSettings(t *testing.T) {
 	assert.Equal(t, e.Selector(), svc.Spec.Selector)
 	assert.Equal(t, corev1.ServiceTypeClusterIP, ClientService(spec(t, "  replicas: 3\n"), e).Spec.Type)
 }
+
+func TestProbeTimings(t *testing.T) {
+	z := spec(t, `  probes:
+    startup: {failureThreshold: 720}
+    readiness: {periodSeconds: 10, successThreshold: 2}
+    liveness: {initialDelaySeconds: 30, timeoutSeconds: 10}
+`)
+	c := findContainer(t, statefulSet(t, Ensemble(z)).Spec.Template.Spec.Containers, zooKeeperContainer)
+	assert.EqualValues(t, 720, c.StartupProbe.FailureThreshold)
+	assert.EqualValues(t, 5, c.StartupProbe.PeriodSeconds, "unset fields keep the default")
+	assert.EqualValues(t, 10, c.ReadinessProbe.PeriodSeconds)
+	assert.EqualValues(t, 2, c.ReadinessProbe.SuccessThreshold)
+	assert.EqualValues(t, 2, c.ReadinessProbe.FailureThreshold)
+	assert.Equal(t, []string{"bash", ConfDir + "/" + KeyReady}, c.ReadinessProbe.Exec.Command, "readiness stays quorum-aware")
+	assert.EqualValues(t, 30, c.LivenessProbe.InitialDelaySeconds)
+	assert.EqualValues(t, 10, c.LivenessProbe.TimeoutSeconds)
+}
