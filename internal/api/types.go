@@ -52,6 +52,8 @@ type Spec struct {
 	ClientService ClientService `json:"clientService,omitempty"`
 	// Probes tunes the probes' timings (not what they check).
 	Probes Probes `json:"probes,omitempty"`
+	// Logging sets the root and named loggers' levels.
+	Logging Logging `json:"logging,omitempty"`
 	// Resources are the container's requests and limits.
 	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
 	// JVM sets the heap and extra JVM flags.

@@ -42,6 +42,7 @@ func (z *ZookeeperSpec) Check() Problems {
 	z.checkCarried(&ps)
 	s.checkClientService(&ps)
 	s.checkProbes(&ps)
+	s.checkLogging(&ps)
 	s.checkResources(&ps)
 	s.Storage.check(&ps, *s.Replicas)
 	s.Placement.check(&ps)

@@ -28,8 +28,6 @@ var (
 	readyScript string
 	//go:embed scripts/live.sh
 	liveScript string
-	//go:embed scripts/logback.xml
-	logbackXML string
 )
 
 // ConfigMap holds zoo.cfg, the logging configuration and the scripts the
@@ -41,7 +39,7 @@ func ConfigMap(z *api.ZookeeperSpec, e names.Ensemble) *corev1.ConfigMap {
 		ObjectMeta: objectMeta(e, e.ConfigMap()),
 		Data: map[string]string{
 			KeyZooCfg:  ZooCfg(z, e),
-			KeyLogback: logbackXML,
+			KeyLogback: Logback(z),
 			KeyStart:   startScript,
 			KeyReady:   readyScript,
 			KeyLive:    liveScript,
