@@ -54,6 +54,10 @@ type Spec struct {
 	Probes Probes `json:"probes,omitempty"`
 	// Logging sets the root and named loggers' levels.
 	Logging Logging `json:"logging,omitempty"`
+	// Extras adds environment, volumes, sidecars and init containers.
+	Extras Extras `json:"extras,omitempty"`
+	// PodSecurity selects OpenShift mode and the restricted opt-out.
+	PodSecurity PodSecurity `json:"podSecurity,omitempty"`
 	// Resources are the container's requests and limits.
 	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
 	// JVM sets the heap and extra JVM flags.

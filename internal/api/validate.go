@@ -43,6 +43,7 @@ func (z *ZookeeperSpec) Check() Problems {
 	s.checkClientService(&ps)
 	s.checkProbes(&ps)
 	s.checkLogging(&ps)
+	s.checkExtras(&ps)
 	s.checkResources(&ps)
 	s.Storage.check(&ps, *s.Replicas)
 	s.Placement.check(&ps)

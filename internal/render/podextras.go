@@ -47,6 +47,8 @@ func applyToPod(s *api.Spec, t *corev1.PodTemplateSpec) {
 	}
 	t.Labels = mergeMissing(t.Labels, s.Pod.Labels)
 	t.Annotations = mergeMissing(t.Annotations, s.Pod.Annotations)
+	applyExtras(s, p)
+	applyOpenShift(s, p)
 }
 
 // carry copies the spec's own labels and annotations (an overlay's labels
