@@ -182,6 +182,13 @@ type Placement struct {
 	Tolerations []corev1.Toleration `json:"tolerations,omitempty"`
 	// PriorityClassName of the member pods.
 	PriorityClassName string `json:"priorityClassName,omitempty"`
+	// Affinity adds node affinity, pod affinity and pod anti-affinity terms
+	// to the preset's; the preset's terms are kept. A pod (anti-)affinity
+	// term without a labelSelector selects the ensemble's members.
+	Affinity *corev1.Affinity `json:"affinity,omitempty"`
+	// TopologySpreadConstraints are added to zoneSpread's; one without a
+	// labelSelector spreads the ensemble's members.
+	TopologySpreadConstraints []corev1.TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
 }
 
 // ZooKeeper holds the zoo.cfg settings the function manages.

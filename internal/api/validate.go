@@ -44,6 +44,7 @@ func (z *ZookeeperSpec) Check() Problems {
 	s.checkProbes(&ps)
 	s.checkLogging(&ps)
 	s.checkExtras(&ps)
+	s.Placement.checkCustom(&ps)
 	s.checkResources(&ps)
 	s.Storage.check(&ps, *s.Replicas)
 	s.Placement.check(&ps)

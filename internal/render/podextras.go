@@ -20,6 +20,7 @@ func applyPodSettings(z *api.ZookeeperSpec, objs []Object) {
 		switch o := o.(type) {
 		case *appsv1.StatefulSet:
 			applyToPod(&s, &o.Spec.Template)
+			mergePlacement(s.Placement, &o.Spec.Template.Spec, o.Spec.Selector.MatchLabels)
 			carryToTemplate(&o.Spec.Template, labels, annotations)
 		case *corev1.ServiceAccount:
 			o.Annotations = mergeMissing(o.Annotations, s.ServiceAccount.Annotations)
