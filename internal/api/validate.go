@@ -8,6 +8,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 )
 
 // Limits on the ensemble.
@@ -36,13 +38,14 @@ func (z *ZookeeperSpec) Check() Problems {
 	var ps Problems
 	z.checkMeta(&ps)
 	s := &z.Spec
-	s.checkReplicas(&ps)
+	m, ok := z.validMembership()
+	s.checkReplicas(&ps, m, ok)
 	s.checkImage(&ps)
 	s.checkResources(&ps)
 	s.Storage.check(&ps, *s.Replicas)
 	s.Placement.check(&ps)
 	s.ZooKeeper.check(&ps)
-	z.checkHostile(&ps)
+	z.checkHostile(&ps, m, ok)
 	z.checkRisks(&ps)
 	s.checkMonitoring(&ps)
 	s.checkBackup(&ps)
@@ -73,15 +76,18 @@ func (z *ZookeeperSpec) checkMeta(ps *Problems) {
 	}
 }
 
-func (s *Spec) checkReplicas(ps *Problems) {
+// checkReplicas: the size must be within bounds (ok reports it) and the
+// voters odd.
+func (s *Spec) checkReplicas(ps *Problems, m membership.Membership, ok bool) {
 	n := *s.Replicas
 	switch {
 	case n < 1:
 		ps.errorf("spec.replicas", "is %d; an ensemble needs at least 1 member: use 3 (tolerates 1 failure) or 5 (tolerates 2)", n)
 	case n > MaxReplicas:
 		ps.errorf("spec.replicas", "is %d; at most %d are supported: every write waits for a majority, so larger ensembles only get slower; use 5 or 7", n, MaxReplicas)
-	case n%2 == 0:
-		ps.errorf("spec.replicas", "is %d, an even number: a majority of %d is %d, so it tolerates no more failures than %d members and adds write latency; use %d or %d", n, n, n/2+1, n-1, n-1, n+1)
+	case ok && m.Voters()%2 == 0:
+		v := m.Voters()
+		ps.errorf("spec.replicas", "is %d, an even number: a majority of %d is %d, so it tolerates no more failures than %d members and adds write latency; use %d or %d", v, v, m.Majority(), v-1, v-1, v+1)
 	}
 }
 
