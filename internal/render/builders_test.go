@@ -76,49 +76,23 @@ func TestZooCfgEndsWithTheMembers(t *testing.T) {
 }
 
 func TestClaimTemplates(t *testing.T) {
+	// Labels are the selector only: the templates are immutable, so no
+	// version label.
+	claim := func(name, mode, size, class string) string {
+		return "- metadata:\n    name: " + name + "\n    labels:\n" +
+			"      app.kubernetes.io/instance: zk\n      app.kubernetes.io/name: zookeeper\n" +
+			"  spec:\n    accessModes:\n    - " + mode + "\n    resources:\n      requests:\n        storage: " + size + "\n" +
+			class
+	}
 	cases := map[string]struct{ input, expected string }{
 		"data only, the cluster's default class": {
-			input: "",
-			expected: `- metadata:
-    name: data
-    labels:
-      app.kubernetes.io/instance: zk
-      app.kubernetes.io/name: zookeeper
-  spec:
-    accessModes:
-    - ReadWriteOnce
-    resources:
-      requests:
-        storage: 10Gi
-`,
+			input:    "",
+			expected: claim("data", "ReadWriteOnce", "10Gi", ""),
 		},
 		"a transaction log volume of its own, with its class": {
 			input: "  storage: {className: standard, size: 20Gi, accessMode: ReadWriteOncePod, dataLog: {className: fast, size: 5Gi}}\n",
-			expected: `- metadata:
-    name: data
-    labels:
-      app.kubernetes.io/instance: zk
-      app.kubernetes.io/name: zookeeper
-  spec:
-    accessModes:
-    - ReadWriteOncePod
-    resources:
-      requests:
-        storage: 20Gi
-    storageClassName: standard
-- metadata:
-    name: datalog
-    labels:
-      app.kubernetes.io/instance: zk
-      app.kubernetes.io/name: zookeeper
-  spec:
-    accessModes:
-    - ReadWriteOncePod
-    resources:
-      requests:
-        storage: 5Gi
-    storageClassName: fast
-`,
+			expected: claim("data", "ReadWriteOncePod", "20Gi", "    storageClassName: standard\n") +
+				claim("datalog", "ReadWriteOncePod", "5Gi", "    storageClassName: fast\n"),
 		},
 	}
 	for name, tc := range cases {
