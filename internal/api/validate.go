@@ -42,7 +42,11 @@ func (z *ZookeeperSpec) Check() Problems {
 	s.checkReplicas(&ps, m, ok)
 	s.checkImage(&ps)
 	s.checkResources(&ps)
-	s.Storage.check(&ps, *s.Replicas)
+	members := *s.Replicas // out of bounds: reported above, and still compared
+	if ok {
+		members = m.Replicas()
+	}
+	s.Storage.check(&ps, members)
 	s.Placement.check(&ps)
 	s.ZooKeeper.check(&ps)
 	z.checkHostile(&ps, m, ok)
@@ -140,7 +144,7 @@ func (s *Spec) checkResources(ps *Problems) {
 	}
 }
 
-func (st *Storage) check(ps *Problems, replicas int32) {
+func (st *Storage) check(ps *Problems, members int32) {
 	checkSize(ps, "spec.storage.size", st.Size)
 	if st.ClassName != "" {
 		if errs := validation.IsDNS1123Subdomain(st.ClassName); len(errs) > 0 {
@@ -177,17 +181,17 @@ func (st *Storage) check(ps *Problems, replicas int32) {
 		}
 	}
 	if pv := st.PersistentVolumes; pv != nil {
-		pv.check(ps, st, replicas)
+		pv.check(ps, st, members)
 	}
 }
 
-func (pv *PersistentVolumes) check(ps *Problems, st *Storage, replicas int32) {
+func (pv *PersistentVolumes) check(ps *Problems, st *Storage, members int32) {
 	const p = "spec.storage.persistentVolumes"
 	if st.ClassName == "" {
 		ps.errorf("spec.storage.className", "is required with %s: the static volumes and the claims meet on that class name", p)
 	}
-	if int32(len(pv.Nodes)) != replicas {
-		ps.errorf(p+".nodes", "lists %d nodes for %d replicas; name one node per member, in ordinal order", len(pv.Nodes), replicas)
+	if int32(len(pv.Nodes)) != members {
+		ps.errorf(p+".nodes", "lists %d nodes for %d replicas; name one node per member, in ordinal order", len(pv.Nodes), members)
 	}
 	seen := map[string]int{}
 	for i, n := range pv.Nodes {
