@@ -22,10 +22,11 @@ func (z *ZookeeperSpec) Membership() membership.Membership {
 	return membership.New(z.Names(), int(*z.Spec.Replicas), 0, templates)
 }
 
-// validMembership is the membership when the replica count can be one
-// (checkReplicas reports the rest): the checks of the members' names and
-// quorum must not build a million members from a hostile spec.
-func (z *ZookeeperSpec) validMembership() (membership.Membership, bool) {
+// TryMembership is the membership of a spec that was decoded but perhaps
+// not checked, and whether its replica count allows one (checkReplicas
+// reports the rest): the checks of the members' names and quorum must not
+// build a million members from a hostile spec.
+func (z *ZookeeperSpec) TryMembership() (membership.Membership, bool) {
 	if n := *z.Spec.Replicas; n < 1 || n > MaxReplicas {
 		return membership.Membership{}, false
 	}

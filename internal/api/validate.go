@@ -38,7 +38,7 @@ func (z *ZookeeperSpec) Check() Problems {
 	var ps Problems
 	z.checkMeta(&ps)
 	s := &z.Spec
-	m, ok := z.validMembership()
+	m, ok := z.TryMembership()
 	s.checkReplicas(&ps, m, ok)
 	s.checkImage(&ps)
 	s.checkResources(&ps)

@@ -217,7 +217,11 @@ func (c *checker) specReplicas(g *group, so object, sts *appsv1.StatefulSet) {
 	if g.spec == nil || sts.Spec.Replicas == nil {
 		return
 	}
-	if want := *g.spec.Spec.Replicas; *sts.Spec.Replicas != want {
+	want := *g.spec.Spec.Replicas // out of bounds: the spec's own check reports it
+	if m, ok := g.spec.TryMembership(); ok {
+		want = m.Replicas()
+	}
+	if *sts.Spec.Replicas != want {
 		c.add(so.errorf("spec.replicas", "is %d, but the ZookeeperSpec asks for %d; a later patch changed the StatefulSet without its server list: change spec.replicas in the ZookeeperSpec and render again", *sts.Spec.Replicas, want))
 	}
 }
