@@ -43,7 +43,7 @@ func main() {
 // command would, with the same output and messages, on the stream it
 // already parsed (processor.Execute).
 func runResourceList(cmd *cobra.Command) error {
-	in, root, err := processor.ReadResourceList(cmd.InOrStdin())
+	in, root, err := processor.ReadResourceList(paceGC(cmd.InOrStdin()))
 	if err != nil {
 		fmt.Fprint(cmd.ErrOrStderr(), err)
 		return err

@@ -5,11 +5,13 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
 // Group, Version and Kind identify the resource users write.
 const (
-	Group   = "zookeeper-fn.dev"
+	Group   = names.Group
 	Version = "v1alpha1"
 	Kind    = "ZookeeperSpec"
 )

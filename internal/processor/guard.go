@@ -9,7 +9,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
-	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
 // MaxSpecNodes bounds the YAML nodes of a spec once its anchors and
@@ -215,7 +214,7 @@ func checkGeneratedClashes(specs []spec) framework.Results {
 	var order []pair
 	var nodes = map[pair]spec{}
 	for _, s := range specs {
-		e := names.For(s.z)
+		e := s.m
 		for _, g := range generatedIDs(s) {
 			k := key{g.kind, e.Namespace, g.name}
 			if g.clusterScoped {
@@ -226,7 +225,7 @@ func checkGeneratedClashes(specs []spec) framework.Results {
 				owner[k] = s
 				continue
 			}
-			o := names.For(other.z).Owner()
+			o := other.m.Owner()
 			if o == e.Owner() {
 				continue // the same spec twice is reported by checkConflicts
 			}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,11 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/golden"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/krmtest"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
-
-var updateHostile = flag.Bool("update-hostile", false, "rewrite testdata/hostile/*/expected.txt from the actual output")
 
 const hostileDir = "../../testdata/hostile"
 
@@ -54,13 +52,8 @@ func TestHostileInput(t *testing.T) {
 		t.Run(d.Name(), func(t *testing.T) {
 			input := hostileInput(t, dir, c.Generate)
 			got := hostileRun(input)
-			expectedFile := filepath.Join(dir, "expected.txt")
-			if *updateHostile {
-				require.NoError(t, os.WriteFile(expectedFile, []byte(got.expected()), 0o644))
-			}
-			want, err := os.ReadFile(expectedFile)
-			require.NoError(t, err, "run with -update-hostile to create it")
-			assert.Equal(t, string(want), got.expected(), "results (or stderr) differ from %s", expectedFile)
+			// The exact results, or the message on stderr.
+			golden.File(t, filepath.Join(dir, "expected.txt"), []byte(got.expected()))
 			assert.Equal(t, c.Exit, got.exit, "exit code")
 			for _, words := range c.Fix {
 				assert.Contains(t, got.expected(), words, "the message must name the fix")

@@ -9,7 +9,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
-	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/render"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/yamlconv"
 )
@@ -27,7 +27,8 @@ type spec struct {
 	node  *yaml.RNode
 	index int // position in rl.Items
 	z     *api.ZookeeperSpec
-	objs  []render.Object // rendered once: the collision checks and the output share them
+	m     membership.Membership // computed once: every name and member below comes from it
+	objs  []render.Object       // rendered once: the collision checks and the output share them
 }
 
 // Process renders every spec in rl. On any error it leaves rl.Items as
@@ -113,7 +114,8 @@ func decodeSpecs(items []*yaml.RNode) ([]spec, framework.Results) {
 			results = append(results, result(n, p.Path, p.Message, sev))
 		}
 		if z != nil && !problems.HasErrors() {
-			specs = append(specs, spec{node: n, index: i, z: z, objs: render.Ensemble(z)})
+			m := z.Membership()
+			specs = append(specs, spec{node: n, index: i, z: z, m: m, objs: render.Ensemble(z, m)})
 		}
 	}
 	return specs, results
@@ -126,7 +128,7 @@ func renderAll(items []*yaml.RNode, specs []spec) ([]*yaml.RNode, framework.Resu
 	owners := map[string]bool{}
 	byIndex := map[int]spec{}
 	for _, s := range specs {
-		owners[names.For(s.z).Owner()] = true
+		owners[s.m.Owner()] = true
 		byIndex[s.index] = s
 	}
 	previous := previousReplicas(items, owners)
@@ -157,10 +159,9 @@ func renderAll(items []*yaml.RNode, specs []spec) ([]*yaml.RNode, framework.Resu
 // toNodes renders one spec and marks every object with its owner and, when
 // the spec came from a file (kpt), a file of its own next to the spec.
 func toNodes(s spec) ([]*yaml.RNode, error) {
-	e := names.For(s.z)
 	objs := s.objs
 	out := make([]*yaml.RNode, 0, len(objs))
-	file := generatedFile(s.node.GetAnnotations()[kioutil.PathAnnotation], e.Name)
+	file := generatedFile(s.node.GetAnnotations()[kioutil.PathAnnotation], s.m.Name)
 	for i, o := range objs {
 		n, err := yamlconv.FromObject(o)
 		if err != nil {

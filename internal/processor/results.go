@@ -42,7 +42,7 @@ func checkConflicts(items []*yaml.RNode, specs []spec) framework.Results {
 	// resources, which cost a kind lookup each.
 	want, kinds := map[key]bool{}, map[string]bool{}
 	for _, s := range specs {
-		ns := names.For(s.z).Namespace
+		ns := s.m.Namespace
 		for _, g := range generatedIDs(s) {
 			k := key{g.kind, ns, g.name}
 			if g.clusterScoped {
@@ -62,7 +62,7 @@ func checkConflicts(items []*yaml.RNode, specs []spec) framework.Results {
 		}
 	}
 	for _, s := range specs {
-		e := names.For(s.z)
+		e := s.m
 		if seen[e.Owner()] {
 			results = append(results, result(s.node, "metadata.name", fmt.Sprintf("another %s in the same namespace has this name; each ensemble needs its own name", api.Kind), framework.Error))
 			continue
@@ -85,15 +85,14 @@ func checkConflicts(items []*yaml.RNode, specs []spec) framework.Results {
 // when the stream holds the StatefulSet of an earlier render with another
 // replica count.
 func scaleWarning(s spec, previous map[string]int) framework.Results {
-	e := names.For(s.z)
-	old, ok := previous[e.Owner()]
-	if !ok || old == int(e.Replicas) {
+	old, ok := previous[s.m.Owner()]
+	if !ok || old == int(s.m.Replicas()) {
 		return nil
 	}
 	msg := fmt.Sprintf("spec.replicas changes the ensemble from %d to %d members. ZooKeeper's membership is static here: "+
 		"change it by at most two members (one odd size to the next) per step, apply, and wait until every member is Ready "+
 		"(the config-hash annotation rolls the members one at a time with the new server list) before the next step; "+
-		"never go from 1 member straight to 3 or more on a live ensemble without a backup (see the README, Scaling)", old, e.Replicas)
+		"never go from 1 member straight to 3 or more on a live ensemble without a backup (see the README, Scaling)", old, s.m.Replicas())
 	return framework.Results{result(s.node, "spec.replicas", msg, framework.Warning)}
 }
 

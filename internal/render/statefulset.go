@@ -6,9 +6,11 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
@@ -32,14 +34,15 @@ const volumeConfig, volumeLogs, volumeTmp = "config", "logs", "tmp"
 // take down several members that are already back in the quorum (seen on
 // a real v1.37 control plane by e2e/kubernetes). Readiness itself already
 // waits for the member to rejoin.
-func StatefulSet(z *api.ZookeeperSpec, e names.Ensemble, configHash string) *appsv1.StatefulSet {
-	s := z.Spec
-	rp := s.Storage.RetentionPolicy
+func StatefulSet(z *api.ZookeeperSpec, m membership.Membership, configHash string) *appsv1.StatefulSet {
+	e := m.Ensemble
+	replicas := m.Replicas()
+	rp := z.Spec.Storage.RetentionPolicy
 	return &appsv1.StatefulSet{
 		TypeMeta:   typeMeta("apps/v1", "StatefulSet"),
 		ObjectMeta: objectMeta(e, e.StatefulSet()),
 		Spec: appsv1.StatefulSetSpec{
-			Replicas:            s.Replicas,
+			Replicas:            &replicas,
 			ServiceName:         e.HeadlessService(),
 			Selector:            selector(e),
 			PodManagementPolicy: appsv1.ParallelPodManagement,
@@ -55,7 +58,7 @@ func StatefulSet(z *api.ZookeeperSpec, e names.Ensemble, configHash string) *app
 				},
 				Spec: podSpec(z, e),
 			},
-			VolumeClaimTemplates: claimTemplates(z, e),
+			VolumeClaimTemplates: claimTemplates(z, m),
 		},
 	}
 }
@@ -217,13 +220,22 @@ func podVolumes(e names.Ensemble) []corev1.Volume {
 	}
 }
 
-func claimTemplates(z *api.ZookeeperSpec, e names.Ensemble) []corev1.PersistentVolumeClaim {
-	st := z.Spec.Storage
-	out := []corev1.PersistentVolumeClaim{claim(e, names.DataVolume, st.ClassName, st.AccessMode, st.Size.String())}
-	if st.DataLog != nil {
-		out = append(out, claim(e, names.DataLogVolume, st.DataLog.ClassName, st.AccessMode, st.DataLog.Size.String()))
+// claimTemplates are the membership's volume templates, in its order.
+func claimTemplates(z *api.ZookeeperSpec, m membership.Membership) []corev1.PersistentVolumeClaim {
+	out := make([]corev1.PersistentVolumeClaim, 0, len(m.Templates))
+	for _, t := range m.Templates {
+		class, size := volumeTemplate(z.Spec.Storage, t)
+		out = append(out, claim(m.Ensemble, t, class, z.Spec.Storage.AccessMode, size.String()))
 	}
 	return out
+}
+
+// volumeTemplate is the class and size the spec gives claim template t.
+func volumeTemplate(st api.Storage, t string) (string, resource.Quantity) {
+	if t == names.DataLogVolume {
+		return st.DataLog.ClassName, *st.DataLog.Size
+	}
+	return st.ClassName, *st.Size
 }
 
 // claim is a volume claim template. Its labels are the selector only: the

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
-	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 )
 
 // Paths inside the container.
@@ -25,7 +25,7 @@ const PrometheusProvider = "org.apache.zookeeper.metrics.prometheus.PrometheusMe
 
 // ZooCfg renders zoo.cfg: the properties sorted by key, then one server.X
 // line per member in ordinal order, so the file is stable and reviewable.
-func ZooCfg(z *api.ZookeeperSpec, e names.Ensemble) string {
+func ZooCfg(z *api.ZookeeperSpec, m membership.Membership) string {
 	props := zooProperties(z)
 	keys := make([]string, 0, len(props))
 	for k := range props {
@@ -34,20 +34,25 @@ func ZooCfg(z *api.ZookeeperSpec, e names.Ensemble) string {
 	sort.Strings(keys)
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Rendered by zookeeper-fn from ZookeeperSpec %s: edit the spec, not this file.\n", e.Owner())
+	fmt.Fprintf(&b, "# Rendered by zookeeper-fn from ZookeeperSpec %s: edit the spec, not this file.\n", m.Owner())
 	for _, k := range keys {
 		fmt.Fprintf(&b, "%s=%s\n", k, props[k])
 	}
-	for i := 0; i < int(e.Replicas); i++ {
-		b.WriteString(ServerLine(e, i) + "\n")
+	for _, x := range m.Members {
+		b.WriteString(ServerLine(x) + "\n")
 	}
 	return b.String()
 }
 
-// ServerLine is member i's server.X entry: quorum and election ports, then
+// ServerLine is a member's server.X entry: quorum and election ports, the
+// role when it does not vote (a participant is ZooKeeper's default), then
 // the client port after the semicolon.
-func ServerLine(e names.Ensemble, i int) string {
-	return fmt.Sprintf("server.%d=%s:%d:%d;%d", e.MyID(i), e.Host(i), api.QuorumPort, api.ElectionPort, api.ClientPort)
+func ServerLine(x membership.Member) string {
+	role := ""
+	if !x.Voting() {
+		role = ":" + string(x.Role)
+	}
+	return fmt.Sprintf("server.%d=%s:%d:%d%s;%d", x.MyID, x.Host, api.QuorumPort, api.ElectionPort, role, api.ClientPort)
 }
 
 func zooProperties(z *api.ZookeeperSpec) map[string]string {

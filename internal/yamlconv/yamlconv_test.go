@@ -25,7 +25,7 @@ import (
 func TestFromObjectMatchesTokenReader(t *testing.T) {
 	var objs []any
 	for _, z := range goldenSpecs(t) {
-		for _, o := range render.Ensemble(z) {
+		for _, o := range render.Ensemble(z, z.Membership()) {
 			objs = append(objs, o)
 		}
 	}
