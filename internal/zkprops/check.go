@@ -116,3 +116,14 @@ func clip(s string) string {
 	}
 	return s
 }
+
+// BySystemProperty returns the name of the accepted property that the
+// JVM system property sys sets.
+func BySystemProperty(sys string) (string, bool) {
+	for _, p := range accepted {
+		if p.System != "" && p.System == sys {
+			return p.Name, true
+		}
+	}
+	return "", false
+}

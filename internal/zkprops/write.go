@@ -73,40 +73,32 @@ func escape(s string, key bool) string {
 var jvmFlag = regexp.MustCompile(`^-D[A-Za-z0-9._-]+=[A-Za-z0-9._/:-]+$`)
 
 // JVMFlags returns the -D flags for the JVMFlag properties in config, in
-// name order. It returns an error for a property that is not accepted or
-// a flag that would not survive the shell's word splitting; validation
-// has refused both before rendering.
-func JVMFlags(config map[string]string) ([]string, error) {
+// name order. A value the model refuses is left out, never written:
+// validation has already reported it, and no output leaves with an error.
+func JVMFlags(config map[string]string) []string {
 	var out []string
 	for _, p := range Accepted() {
 		v, ok := config[p.Name]
-		if !ok || p.Place != JVMFlag {
+		if !ok || p.Place != JVMFlag || p.Type.Check(v) != nil {
 			continue
 		}
-		f := "-D" + p.System + "=" + v
-		if err := p.Type.Check(v); err != nil || !jvmFlag.MatchString(f) {
-			return nil, fmt.Errorf("spec.zookeeper.config[%s]: %q cannot be a JVM flag", p.Name, v)
+		if f := "-D" + p.System + "=" + v; jvmFlag.MatchString(f) {
+			out = append(out, f)
 		}
-		out = append(out, f)
 	}
-	return out, nil
+	return out
 }
 
 // ConfigEntries returns the zoo.cfg entries (Config and ConfigSystem
-// properties) for config, keyed by the zoo.cfg key ZooKeeper reads.
-func ConfigEntries(config map[string]string) ([]Entry, error) {
+// properties) of config, keyed by the zoo.cfg key ZooKeeper reads, sorted.
+// Keys and values the model refuses are left out, as in JVMFlags.
+func ConfigEntries(config map[string]string) []Entry {
 	var out []Entry
-	for name, v := range config {
-		p, ok := Lookup(name)
-		if !ok {
-			return nil, fmt.Errorf("spec.zookeeper.config[%s]: not an accepted property", name)
-		}
-		if err := p.Type.Check(v); err != nil {
-			return nil, fmt.Errorf("spec.zookeeper.config[%s]: %v", name, err)
-		}
-		if p.Place != JVMFlag {
+	for _, p := range Accepted() {
+		v, ok := config[p.Name]
+		if ok && p.Place != JVMFlag && p.Type.Check(v) == nil {
 			out = append(out, Entry{Key: p.Key(), Value: v})
 		}
 	}
-	return out, nil
+	return out
 }

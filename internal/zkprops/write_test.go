@@ -87,11 +87,14 @@ func TestLoad(t *testing.T) {
 }
 
 func TestJVMFlags(t *testing.T) {
-	flags, err := zkprops.JVMFlags(map[string]string{"jute.maxbuffer": "4194304", "forceSync": "no", "digest.enabled": "false"})
-	require.NoError(t, err)
+	flags := zkprops.JVMFlags(map[string]string{"jute.maxbuffer": "4194304", "forceSync": "no", "digest.enabled": "false"})
 	assert.Equal(t, []string{"-Dzookeeper.digest.enabled=false", "-Djute.maxbuffer=4194304"}, flags)
 	for _, bad := range []string{"1 -Xmx9g", "1;rm", "$(id)", ""} {
-		_, err := zkprops.JVMFlags(map[string]string{"jute.maxbuffer": bad})
-		assert.Error(t, err, bad)
+		assert.Empty(t, zkprops.JVMFlags(map[string]string{"jute.maxbuffer": bad}), bad)
 	}
+}
+
+func TestConfigEntries(t *testing.T) {
+	got := zkprops.ConfigEntries(map[string]string{"requestThrottleLimit": "5", "forceSync": "no", "jute.maxbuffer": "1", "snapCount": "x\ndataDir=/", "dataDir": "/x"})
+	assert.Equal(t, []zkprops.Entry{{"forceSync", "no"}, {"request_throttle_max_requests", "5"}}, got)
 }
