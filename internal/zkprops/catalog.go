@@ -80,7 +80,6 @@ var accepted = []Property{
 	sys("learner.asyncSending", Bool, "true", "followers send to the leader from their own thread"),
 	sys("forward_learner_requests_to_commit_processor_disabled", Bool, "true", "the leader skips the commit processor queue for learners' requests"),
 	sysAs("maxTimeToWaitForEpoch", "zookeeper.leader.maxTimeToWaitForEpoch", ints(-1, maxInt, "ms; -1: forever"), "5000", "how long a new leader waits for a quorum to ack its epoch"),
-	sys("leaderServes", YesNo, "no", "whether the leader accepts client connections"),
 	sys("cnxTimeout", ints(1, maxInt, "ms"), "10000", "timeout of election connections"),
 	sys("quorumCnxnTimeoutMs", ints(1, maxInt, "ms"), "8000", "read timeout of election connections"),
 	sys("tcpKeepAlive", Bool, "true", "TCP keepalive on quorum sockets"),

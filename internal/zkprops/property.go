@@ -88,10 +88,12 @@ const (
 	// NotIn38: ZooKeeper 3.9 only; the server the suite proves properties
 	// on (Debian's 3.8.0) does not read it, so its effect is unproven.
 	NotIn38
+	// Conflicts: it would break what the function renders (Use says how).
+	Conflicts
 )
 
 func (r Reason) String() string {
-	return [...]string{"managed by the function", "TLS/authentication (issue 15)", "no effect in this ensemble", "ZooKeeper 3.9 only, unproven"}[r]
+	return [...]string{"managed by the function", "TLS/authentication (issue 15)", "no effect in this ensemble", "ZooKeeper 3.9 only, unproven", "conflicts with the rendered ensemble"}[r]
 }
 
 // Refusal is a key, or with Prefix every key starting with it, that
