@@ -153,21 +153,23 @@ func TestMissingNamespaceWarns(t *testing.T) {
 // model, and the heap units (issue 12, classes 1, 2 and 6).
 func TestPropertiesAndUnits(t *testing.T) {
 	for name, tc := range map[string]struct{ spec, path, contains string }{
-		"typed value":      {"zookeeper: {config: {snapCount: lots}}", "spec.zookeeper.config[snapCount]", "is not an integer from 2"},
-		"prefixed key":     {"zookeeper: {config: {zookeeper.forceSync: 'no'}}", "spec.zookeeper.config[zookeeper.forceSync]", "did you mean forceSync?"},
-		"tls key":          {"zookeeper: {config: {ssl.quorum.keyStore.location: /k}}", "spec.zookeeper.config[ssl.quorum.keyStore.location]", "issue 15"},
-		"newline key":      {"zookeeper: {config: {\"a\\nb\": x}}", `spec.zookeeper.config[a\nb]`, "docs/zookeeper-properties.md"},
-		"session timeouts": {"zookeeper: {config: {minSessionTimeout: '90000'}}", "spec.zookeeper.config[minSessionTimeout]", "above the maximum 40000"},
-		"bare heap":        {"jvm: {heap: 1024}", "spec.jvm.heap", "did you mean 1024Mi?"},
-		"small heap":       {"jvm: {heap: 32Mi}", "spec.jvm.heap", "minimum heap 64Mi"},
-		"tiny limit":       {"resources: {limits: {memory: 80Mi}}", "spec.resources.limits.memory", "below the minimum 64Mi"},
-		"tiny request":     {"resources: {requests: {memory: 50Mi}}", "spec.resources.requests.memory", "below the minimum 64Mi"},
-		"no memory":        {"resources: {requests: {cpu: '1'}}", "spec.resources.limits.memory", "default heap"},
-		"Xmx after space":  {"jvm: {flags: ['-Dx=1 -Xmx4g']}", "spec.jvm.flags[0]", "spec.jvm.heap"},
-		"MaxHeapSize":      {"jvm: {flags: ['-XX:MaxHeapSize=4g']}", "spec.jvm.flags[0]", "spec.jvm.heap"},
-		"MaxRAMPercentage": {"jvm: {flags: ['-XX:MaxRAMPercentage=80']}", "spec.jvm.flags[0]", "spec.jvm.heap"},
-		"Xms above heap":   {"jvm: {heap: 512Mi, flags: ['-Xms1g']}", "spec.jvm.flags[0]", "within spec.jvm.heap (512Mi)"},
-		"property as flag": {"jvm: {flags: ['-Dzookeeper.forceSync=no']}", "spec.jvm.flags[0]", "spec.zookeeper.config[forceSync]"},
+		"typed value":       {"zookeeper: {config: {snapCount: lots}}", "spec.zookeeper.config[snapCount]", "is not an integer from 2"},
+		"prefixed key":      {"zookeeper: {config: {zookeeper.forceSync: 'no'}}", "spec.zookeeper.config[zookeeper.forceSync]", "did you mean forceSync?"},
+		"tls key":           {"zookeeper: {config: {ssl.quorum.keyStore.location: /k}}", "spec.zookeeper.config[ssl.quorum.keyStore.location]", "issue 15"},
+		"newline key":       {"zookeeper: {config: {\"a\\nb\": x}}", `spec.zookeeper.config[a\nb]`, "docs/zookeeper-properties.md"},
+		"session timeouts":  {"zookeeper: {config: {minSessionTimeout: '90000'}}", "spec.zookeeper.config[minSessionTimeout]", "above the maximum 40000"},
+		"bare heap":         {"jvm: {heap: 1024}", "spec.jvm.heap", "did you mean 1024Mi?"},
+		"small heap":        {"jvm: {heap: 32Mi}", "spec.jvm.heap", "minimum heap 64Mi"},
+		"tiny limit":        {"resources: {limits: {memory: 80Mi}}", "spec.resources.limits.memory", "below the minimum 64Mi"},
+		"tiny request":      {"resources: {requests: {memory: 50Mi}}", "spec.resources.requests.memory", "below the minimum 64Mi"},
+		"no memory":         {"resources: {requests: {cpu: '1'}}", "spec.resources.limits.memory", "default heap"},
+		"Xmx after space":   {"jvm: {flags: ['-Dx=1 -Xmx4g']}", "spec.jvm.flags[0]", "spec.jvm.heap"},
+		"MaxHeapSize":       {"jvm: {flags: ['-XX:MaxHeapSize=4g']}", "spec.jvm.flags[0]", "spec.jvm.heap"},
+		"MaxRAMPercentage":  {"jvm: {flags: ['-XX:MaxRAMPercentage=80']}", "spec.jvm.flags[0]", "spec.jvm.heap"},
+		"Xms above heap":    {"jvm: {heap: 512Mi, flags: ['-Xms1g']}", "spec.jvm.flags[0]", "within spec.jvm.heap (512Mi)"},
+		"property as flag":  {"jvm: {flags: ['-Dzookeeper.forceSync=no']}", "spec.jvm.flags[0]", "spec.zookeeper.config[forceSync]"},
+		"TLS as flag":       {"jvm: {flags: ['-Dzookeeper.sslQuorum=true']}", "spec.jvm.flags[0]", "issue 15"},
+		"read-only as flag": {"jvm: {flags: ['-Dreadonlymode.enabled=true']}", "spec.jvm.flags[0]", "spec.zookeeper.readOnlyMode"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, ps := decode(t, header+"spec:\n  "+tc.spec+"\n")

@@ -99,6 +99,8 @@ func (s *Spec) checkFlag(ps *Problems, path, tok string) {
 		name, _, _ = strings.Cut(name, "=")
 		if p, known := zkprops.BySystemProperty(name); known {
 			ps.errorf(path, "%q sets the ZooKeeper property %s; set spec.zookeeper.config[%s] instead, so its value is checked (%s)", tok, p, p, zkprops.DocPath)
+		} else if err := zkprops.RefusedSystemProperty(name); err != nil {
+			ps.errorf(path, "%q sets a property spec.zookeeper.config refuses: %v", tok, err)
 		}
 	}
 }

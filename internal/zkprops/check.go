@@ -127,3 +127,17 @@ func BySystemProperty(sys string) (string, bool) {
 	}
 	return "", false
 }
+
+// RefusedSystemProperty reports whether the JVM flag -D<sys> would set a
+// refused property behind spec.zookeeper.config's back (-Dzookeeper.ssl.*
+// or -Dreadonlymode.enabled), and the error that says what to do instead.
+func RefusedSystemProperty(sys string) error {
+	key, prefixed := strings.CutPrefix(sys, "zookeeper.")
+	if !prefixed && sys != "readonlymode.enabled" {
+		return nil
+	}
+	if _, ok := refusal(key); !ok {
+		return nil
+	}
+	return Check(key, "")
+}
