@@ -68,7 +68,7 @@ func (s *Spec) checkFlags(ps *Problems) {
 	for i, f := range s.JVM.Flags {
 		path := fmt.Sprintf("spec.jvm.flags[%d]", i)
 		if strings.ContainsAny(f, "\n\"'`$\\;&|<>(){}*?~") {
-			ps.errorf(path, "%q contains quotes, newlines or shell characters; pass one plain JVM flag per entry", f)
+			ps.errorf(path, "%q contains quotes, newlines, shell or glob characters, which zkServer.sh would expand (it passes SERVER_JVMFLAGS unquoted); pass one plain JVM flag per entry", f)
 			continue
 		}
 		for _, tok := range strings.Fields(f) {
