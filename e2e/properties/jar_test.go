@@ -22,9 +22,9 @@ var serverJars = []string{"/usr/share/java/zookeeper.jar", "/usr/share/java/zook
 // something reads it; and the keys refused as "3.9 only" are not.
 func TestServerReadsEveryProperty(t *testing.T) {
 	names := map[string]bool{}
-	for _, j := range serverJars {
-		if err := jarStrings(j, names); err != nil {
-			t.Fatalf("%s: %v (run hack/zookeeper/install.sh)", j, err)
+	for _, strs := range serverClasses(t) {
+		for s := range strs {
+			names[s] = true
 		}
 	}
 	for _, p := range zkprops.Accepted() {
@@ -43,8 +43,21 @@ func TestServerReadsEveryProperty(t *testing.T) {
 	}
 }
 
-// jarStrings adds every CONSTANT_Utf8 of the jar's classes to names.
-func jarStrings(jar string, names map[string]bool) error {
+// serverClasses maps each class of the server's jars (binary name, e.g.
+// org.apache.zookeeper.server.ZooKeeperServer) to its string constants.
+func serverClasses(t *testing.T) map[string]map[string]bool {
+	t.Helper()
+	classes := map[string]map[string]bool{}
+	for _, j := range serverJars {
+		if err := jarStrings(j, classes); err != nil {
+			t.Fatalf("%s: %v (run hack/zookeeper/install.sh)", j, err)
+		}
+	}
+	return classes
+}
+
+// jarStrings adds the CONSTANT_Utf8 entries of each of the jar's classes.
+func jarStrings(jar string, classes map[string]map[string]bool) error {
 	z, err := zip.OpenReader(jar)
 	if err != nil {
 		return err
@@ -63,9 +76,11 @@ func jarStrings(jar string, names map[string]bool) error {
 		if err != nil {
 			return err
 		}
+		names := map[string]bool{}
 		if err := constants(b, names); err != nil {
 			return fmt.Errorf("%s: %v", f.Name, err)
 		}
+		classes[strings.ReplaceAll(strings.TrimSuffix(f.Name, ".class"), "/", ".")] = names
 	}
 	return nil
 }

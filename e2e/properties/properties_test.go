@@ -6,9 +6,12 @@
 // property set to its example (non-default) value, runs with the rendered
 // zoo.cfg and SERVER_JVMFLAGS, and each member must show each value where
 // ZooKeeper keeps it: zoo.cfg keys in the conf four-letter word, system
-// properties in the JVM (jcmd VM.system_properties). A separate test
-// checks that the server's classes read every such name, so a property
-// that reaches the JVM under a name nothing reads fails too.
+// properties in the JVM (jcmd VM.system_properties). Every class that
+// names a property set through zoo.cfg must load after zoo.cfg is parsed
+// (the JVM's class loading log), or a static initializer would read it
+// too early. A separate test checks that the server's classes read every
+// such name, so a property that reaches the JVM under a name nothing
+// reads fails too.
 package properties
 
 import (
@@ -25,7 +28,12 @@ import (
 	"github.com/zookeeper-fn/zookeeper-fn/internal/zkprops"
 )
 
-type sandboxInput struct{ Rendered string }
+type sandboxInput struct {
+	Rendered string
+	// Readers maps each system property of a zoo.cfg key to the server
+	// classes that name it (read outside the sandbox, from the jars).
+	Readers map[string][]string
+}
 
 // everyProperty is a spec that sets every accepted property to its
 // example, on the smallest heap the function allows.
@@ -37,7 +45,11 @@ metadata: {name: zkp, namespace: props}
 spec:
   replicas: 3
   resources: {requests: {cpu: 100m, memory: 256Mi}, limits: {memory: 256Mi}}
-  jvm: {heap: %dMi}
+  jvm:
+    heap: %dMi
+    # The class loading order: a class that reads a property from zoo.cfg
+    # must load after zoo.cfg is parsed.
+    flags: ["-Xlog:class+load=info:file=/tmp/classes.log"]
   zookeeper:
     config:
 `, api.MinHeapMiB)
@@ -70,7 +82,7 @@ func TestEveryPropertyTakesEffect(t *testing.T) {
 		t.Fatalf("jcmd not found: install openjdk-17-jdk-headless (hack/zookeeper/install.sh)")
 	}
 	out := render(t, everyProperty())
-	reexec(t, harness.Root(t), out, sandboxInput{Rendered: string(out)})
+	reexec(t, harness.Root(t), out, sandboxInput{Rendered: string(out), Readers: readers(t)})
 }
 
 func inSandboxRun(t *testing.T) {
@@ -79,6 +91,7 @@ func inSandboxRun(t *testing.T) {
 	e := start(t, []byte(in.Rendered), 3*time.Minute)
 	proven := map[string]int{}
 	for _, m := range e.Members {
+		checkLoadOrder(t, m, in.Readers)
 		conf := confOf(t, m)
 		sys := systemProperties(t, m)
 		for _, p := range zkprops.Accepted() {
@@ -160,4 +173,59 @@ func serverPID(t *testing.T, pod string) string {
 	}
 	t.Fatalf("%s: no ZooKeeper JVM found in /proc", pod)
 	return ""
+}
+
+// readers maps the system property of each zoo.cfg key (ConfigSystem) to
+// the server classes whose constants name it.
+func readers(t *testing.T) map[string][]string {
+	out := map[string][]string{}
+	classes := serverClasses(t)
+	for _, p := range zkprops.Accepted() {
+		if p.Place != zkprops.ConfigSystem {
+			continue
+		}
+		for c, strs := range classes {
+			if strs[p.System] {
+				out[p.System] = append(out[p.System], c)
+			}
+		}
+	}
+	return out
+}
+
+// parsedMark is the first class QuorumPeerMain.initializeAndRun loads
+// after QuorumPeerConfig.parse returns: every zoo.cfg key is a system
+// property by then.
+const parsedMark = "org.apache.zookeeper.server.DatadirCleanupManager"
+
+// checkLoadOrder: a property that zoo.cfg sets is only seen by a class
+// that reads it in a static initializer if that class loads after
+// zoo.cfg is parsed. Each class that names a zoo.cfg property must load
+// after parsedMark (or not at all).
+func checkLoadOrder(t *testing.T, m *member, readers map[string][]string) {
+	t.Helper()
+	pid := serverPID(t, m.Pod)
+	out, err := run(30*time.Second, "nsenter", "--target", pid, "--mount", "--root", "--", "cat", "/tmp/classes.log")
+	if err != nil {
+		t.Fatalf("%s: the class loading log: %v\n%s", m.Pod, err, out)
+	}
+	order := map[string]int{}
+	for i, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && strings.HasPrefix(f[0], "[") {
+			if _, seen := order[f[1]]; !seen {
+				order[f[1]] = i
+			}
+		}
+	}
+	mark, ok := order[parsedMark]
+	if !ok {
+		t.Fatalf("%s: %s never loaded: is -Xlog:class+load in SERVER_JVMFLAGS?", m.Pod, parsedMark)
+	}
+	for sys, classes := range readers {
+		for _, c := range classes {
+			if i, loaded := order[c]; loaded && i < mark {
+				t.Errorf("%s: %s names %s and loaded before zoo.cfg was parsed: a zoo.cfg key cannot reach it; make it a JVM flag", m.Pod, c, sys)
+			}
+		}
+	}
 }

@@ -81,7 +81,6 @@ var accepted = []Property{
 	sys("forward_learner_requests_to_commit_processor_disabled", Bool, "true", "the leader skips the commit processor queue for learners' requests"),
 	sysAs("maxTimeToWaitForEpoch", "zookeeper.leader.maxTimeToWaitForEpoch", ints(-1, maxInt, "ms; -1: forever"), "5000", "how long a new leader waits for a quorum to ack its epoch"),
 	sys("cnxTimeout", ints(1, maxInt, "ms"), "10000", "timeout of election connections"),
-	sys("quorumCnxnTimeoutMs", ints(1, maxInt, "ms"), "8000", "read timeout of election connections"),
 	sys("tcpKeepAlive", Bool, "true", "TCP keepalive on quorum sockets"),
 	sys("clientTcpKeepAlive", Bool, "true", "TCP keepalive on client sockets"),
 	sys("electionPortBindRetry", ints(0, maxInt, "retries; 0: forever"), "5", "retries to bind the election port"),
@@ -95,6 +94,10 @@ var accepted = []Property{
 
 	// "Java system property only" in the admin guide, or no zookeeper.
 	// prefix: JVM flags.
+	// QuorumPeer reads it in a static initializer and loads before zoo.cfg
+	// is parsed (e2e/properties checks the class loading order), so the
+	// admin guide's zoo.cfg key would have no effect.
+	jvm("quorumCnxnTimeoutMs", "zookeeper.quorumCnxnTimeoutMs", ints(1, maxInt, "ms"), "8000", "read timeout of election connections"),
 	jvm("jute.maxbuffer", "jute.maxbuffer", ints(1, maxInt, "bytes"), "8388608", "largest znode or request; clients need the same value"),
 	jvm("extendedTypesEnabled", "zookeeper.extendedTypesEnabled", Bool, "true", "TTL nodes"),
 	jvm("emulate353TTLNodes", "zookeeper.emulate353TTLNodes", Bool, "true", "TTL nodes created by 3.5.3"),

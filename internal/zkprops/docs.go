@@ -29,7 +29,9 @@ where ZooKeeper reads it:
 ` + "`make e2e-properties`" + ` sets every accepted property to its example value on a
 real ZooKeeper 3.8.0 ensemble and checks each one in the server (the ` + "`conf`" + `
 four-letter word for zoo.cfg keys, ` + "`jcmd VM.system_properties`" + ` for system
-properties) and that the server's classes read its name.
+properties), that the server's classes read its name, and that every
+class reading a zoo.cfg-set property loads after zoo.cfg is parsed (so
+` + "`quorumCnxnTimeoutMs`" + `, read by a class that loads earlier, is a JVM flag).
 
 `)
 	fmt.Fprintf(&b, "## Accepted (%d)\n\n| Property | Type | Where it goes | Example | What it does |\n|---|---|---|---|---|\n", len(accepted))
