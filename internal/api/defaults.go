@@ -134,7 +134,9 @@ func (zk *ZooKeeper) defaults() {
 }
 
 // HeapMiB is the -Xmx value in MiB: the explicit heap, or HeapPercent of
-// the memory limit (or request). Zero means "leave it to zkServer.sh".
+// the memory limit (or request). Validation refuses a spec where it is
+// below MinHeapMiB, so a valid spec never leaves the JVM on the image's
+// default heap.
 func (s *Spec) HeapMiB() int64 {
 	if s.JVM.Heap != nil {
 		return s.JVM.Heap.Value() / (1 << 20)

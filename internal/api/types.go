@@ -60,11 +60,13 @@ type Spec struct {
 
 // JVM configures the Java process.
 type JVM struct {
-	// Heap is the maximum heap (-Xmx). When empty it is 75% of the memory
-	// limit (or request), leaving room for metaspace, thread stacks and
-	// direct buffers inside the container's memory.
+	// Heap is the maximum heap (-Xmx), with a unit (512Mi; a bare number
+	// means bytes and is refused), at least 64Mi. When empty it is 75% of
+	// the memory limit (or request), leaving room for metaspace, thread
+	// stacks and direct buffers inside the container's memory.
 	Heap *resource.Quantity `json:"heap,omitempty"`
-	// Flags are appended to the server's JVM flags.
+	// Flags are appended to the server's JVM flags, one flag per entry;
+	// flags that set the heap or a ZooKeeper property are refused.
 	Flags []string `json:"flags,omitempty"`
 }
 
@@ -186,8 +188,11 @@ type ZooKeeper struct {
 	AdminServer *AdminServer `json:"adminServer,omitempty"`
 	// Metrics is ZooKeeper's Prometheus metrics provider.
 	Metrics *Metrics `json:"metrics,omitempty"`
-	// Config holds further zoo.cfg properties; only keys ZooKeeper knows
-	// and the function does not manage are accepted.
+	// Config holds further ZooKeeper properties by their admin-guide name
+	// (forceSync, snapCount, jute.maxbuffer, ...), each checked against its
+	// type and range and written where ZooKeeper reads it: zoo.cfg or a -D
+	// JVM flag. docs/zookeeper-properties.md lists every accepted and
+	// refused property.
 	Config map[string]string `json:"config,omitempty"`
 }
 

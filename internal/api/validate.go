@@ -123,25 +123,11 @@ func (s *Spec) checkResources(ps *Problems) {
 			ps.errorf(fmt.Sprintf("spec.resources.requests.%s", res), "%s is above the limit %s; the API server rejects requests above limits: raise the limit or lower the request", req.String(), limit.String())
 		}
 	}
-	if _, ok := r.Limits[corev1.ResourceMemory]; !ok {
+	if _, ok := r.Limits[corev1.ResourceMemory]; !ok && r.Requests.Memory().Sign() > 0 {
 		ps.warnf("spec.resources.limits.memory", "is not set: without a memory limit the heap is sized from the request and a leak can take the node's memory; set a memory limit")
 	}
-	if s.JVM.Heap != nil {
-		h := s.JVM.Heap
-		if h.Sign() <= 0 {
-			ps.errorf("spec.jvm.heap", "%s is not a positive size; use e.g. 512Mi or remove it to size the heap from the memory limit", h.String())
-		} else if m, ok := r.Limits[corev1.ResourceMemory]; ok && h.Cmp(m) >= 0 {
-			ps.errorf("spec.jvm.heap", "%s does not fit in the memory limit %s: the JVM needs memory beyond the heap and the container would be OOM-killed; use at most %d%% of the limit or remove spec.jvm.heap", h.String(), m.String(), HeapPercent)
-		}
-	}
-	for i, f := range s.JVM.Flags {
-		if strings.HasPrefix(f, "-Xmx") {
-			ps.errorf(fmt.Sprintf("spec.jvm.flags[%d]", i), "%q sets the heap; use spec.jvm.heap so the heap is checked against the memory limit", f)
-		}
-		if strings.ContainsAny(f, "\n\"'`$\\") {
-			ps.errorf(fmt.Sprintf("spec.jvm.flags[%d]", i), "%q contains quotes, newlines or shell characters; pass one plain JVM flag per entry", f)
-		}
-	}
+	s.checkHeap(ps)
+	s.checkFlags(ps)
 }
 
 func (st *Storage) check(ps *Problems, members int32) {

@@ -12,6 +12,7 @@ import (
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/zkprops"
 )
 
 // ConfigHashAnnotation carries ConfigHash on the pod template.
@@ -167,20 +168,22 @@ func containerPorts(z *api.ZookeeperSpec) []corev1.ContainerPort {
 }
 
 // env configures zkServer.sh (ZK_SERVER_HEAP becomes -Xmx, SERVER_JVMFLAGS
-// is appended to the server's java command line; see zkEnv.sh).
+// is appended to the server's java command line; see zkEnv.sh). The heap
+// is always set: without it the image's default (1000 MB) ignores the
+// pod's memory. The -D flags of JVM-flag properties come from the
+// property model, which allows no spaces or shell characters in them.
 func env(z *api.ZookeeperSpec) []corev1.EnvVar {
 	s := z.Spec
 	vars := []corev1.EnvVar{
 		{Name: "ZOOCFGDIR", Value: ConfDir},
 		{Name: "ZOO_LOG_DIR", Value: LogDir},
-	}
-	if heap := s.HeapMiB(); heap > 0 {
-		vars = append(vars, corev1.EnvVar{Name: "ZK_SERVER_HEAP", Value: strconv.FormatInt(heap, 10)})
+		{Name: "ZK_SERVER_HEAP", Value: strconv.FormatInt(s.HeapMiB(), 10)},
 	}
 	var flags []string
 	if *s.ZooKeeper.ReadOnlyMode {
 		flags = append(flags, "-Dreadonlymode.enabled=true")
 	}
+	flags = append(flags, zkprops.JVMFlags(s.ZooKeeper.Config)...)
 	flags = append(flags, s.JVM.Flags...)
 	if len(flags) > 0 {
 		vars = append(vars, corev1.EnvVar{Name: "SERVER_JVMFLAGS", Value: strings.Join(flags, " ")})
