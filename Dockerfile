@@ -29,7 +29,7 @@ ARG GOCACHE=/root/.cache/go-build
 ENV GOCACHE=${GOCACHE}
 ARG VERSION=dev
 RUN --mount=type=cache,target=/root/.cache/go-build \
-    go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/zookeeper-fn ./fn
+    go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/zookeeper-fn ./fn/zookeeper-fn
 
 FROM ${BASE_IMAGE}
 ARG VERSION=dev

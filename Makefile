@@ -27,7 +27,7 @@ include $(sort $(wildcard mk/*.mk))
 .PHONY: build test unit integration lint demo bench tools clean update-golden
 
 build: ## the exec binary, static and version-stamped
-	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BIN) ./fn
+	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BIN) ./fn/zookeeper-fn
 
 $(KUSTOMIZE):
 	hack/install-go-tool.sh sigs.k8s.io/kustomize/kustomize/v5 $(KUSTOMIZE_VERSION) kustomize
