@@ -81,4 +81,4 @@ bench: build tools $(BENCH_TARGETS) ## benchmarks; not part of `make test`
 	go test -run '^$$' -bench . -benchmem ./internal/...
 
 clean:
-	rm -rf bin
+	rm -rf bin dist
