@@ -4,6 +4,7 @@ package release
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -21,6 +22,13 @@ func TestDemoPrintsOnlyYAML(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	c := exec.Command("make", "demo")
 	c.Dir, c.Stdout, c.Stderr = harness.Root(t), &stdout, &stderr
+	// As from a user's shell: not a sub-make of `make e2e-release`, which
+	// would print "Entering directory" lines that a top-level make does not.
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); k != "MAKEFLAGS" && k != "MAKELEVEL" && k != "MFLAGS" {
+			c.Env = append(c.Env, kv)
+		}
+	}
 	require.NoError(t, c.Run(), "stderr:\n%s", stderr.String())
 	require.True(t, strings.HasPrefix(stdout.String(), "apiVersion: "), "stdout starts with %q", strings.SplitN(stdout.String(), "\n", 2)[0])
 	kinds := map[string]int{}
