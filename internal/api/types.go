@@ -52,9 +52,9 @@ type Spec struct {
 	// ClusterDomain is the cluster's DNS domain, used in server.X hostnames.
 	ClusterDomain string `json:"clusterDomain,omitempty"`
 	// Monitoring configures the metrics Service, ServiceMonitor, alert
-	// rules and Grafana dashboard (see monitoring.go).
+	// rules and Grafana dashboard; see docs/monitoring.md.
 	Monitoring Monitoring `json:"monitoring,omitempty"`
-	// Backup configures scheduled backups and restores (see backup.go).
+	// Backup configures scheduled backups and restores; see docs/backup.md.
 	Backup Backup `json:"backup,omitempty"`
 }
 

@@ -23,8 +23,14 @@ func TestGenerated(t *testing.T) {
 	require.NoError(t, err)
 	ref, err := schema.Reference(fields)
 	require.NoError(t, err)
+	specJSON, err := schema.SpecJSONSchema(spec)
+	require.NoError(t, err)
+	fnJSON, err := schema.FunctionJSONSchema()
+	require.NoError(t, err)
 	for path, want := range map[string][]byte{
 		"../../../schema/zookeeperspecs.zookeeper-fn.dev.yaml": crd,
+		"../../../schema/zookeeperspec.json":                   specJSON,
+		"../../../schema/zookeeperfunction.json":               fnJSON,
 		"../../../docs/reference.md":                           ref,
 	} {
 		if golden.Update() {

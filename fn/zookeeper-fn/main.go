@@ -15,14 +15,9 @@ import (
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
-// version is stamped by the build (-ldflags -X main.version=...).
-var version = "dev"
-
 func main() {
 	cmd := command.Build(processor.Processor{}, command.StandaloneEnabled, false)
-	cmd.Use = "zookeeper-fn [SPEC.yaml [INPUT.yaml...]]"
-	cmd.Short = "Render a ZooKeeper ensemble from a ZookeeperSpec"
-	cmd.Version = version
+	describe(cmd)          // --help is docs/usage.md; --version adds the commit
 	standalone := cmd.RunE // kyaml's: reads the files, prints plain YAML
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) > 0 {
