@@ -84,7 +84,7 @@ func (r hostileResult) expected() string {
 	return r.results
 }
 
-// hostileRun mirrors fn/main.go: screen stdin, then execute the processor
+// hostileRun mirrors fn/zookeeper-fn/main.go: screen stdin, then execute the processor
 // on the parsed stream.
 func hostileRun(input []byte) hostileResult {
 	var out hostileResult
