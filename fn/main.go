@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/errors"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework/command"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmio"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
@@ -41,14 +42,14 @@ func main() {
 // with a list of items): a stream that fails gets a message naming the fix
 // on stderr and nothing on stdout. Then it runs the processor as kyaml's
 // command would, with the same output and messages, on the stream it
-// already parsed (processor.Execute).
+// already parsed (krmio.Execute).
 func runResourceList(cmd *cobra.Command) error {
-	in, root, err := processor.ReadResourceList(cmd.InOrStdin())
+	in, root, err := krmio.ReadResourceList(cmd.InOrStdin())
 	if err != nil {
 		fmt.Fprint(cmd.ErrOrStderr(), err)
 		return err
 	}
-	err = processor.Execute(processor.Processor{}, in, root, cmd.OutOrStdout())
+	err = krmio.Execute(processor.Processor{}, in, root, cmd.OutOrStdout())
 	if err != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "%v", err)
 		if stack, _ := cmd.Flags().GetBool("stack"); stack {

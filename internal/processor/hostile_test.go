@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmio"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/krmtest"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
@@ -95,13 +96,13 @@ func (r hostileResult) expected() string {
 // on the parsed stream.
 func hostileRun(input []byte) hostileResult {
 	var out hostileResult
-	in, root, err := processor.ReadResourceList(bytes.NewReader(input))
+	in, root, err := krmio.ReadResourceList(bytes.NewReader(input))
 	if err != nil {
 		out.stderr, out.exit = err.Error(), 1
 		return out
 	}
 	var buf bytes.Buffer
-	if err := processor.Execute(processor.Processor{}, in, root, &buf); err != nil {
+	if err := krmio.Execute(processor.Processor{}, in, root, &buf); err != nil {
 		out.stderr, out.exit = err.Error(), 1
 	}
 	out.stdout = buf.String()
@@ -185,7 +186,7 @@ func generateHostile(name string) ([]byte, error) {
 		return []byte(head + "- apiVersion: zookeeper-fn.dev/v1alpha1\n  kind: ZookeeperSpec\n  metadata: {name: zk, namespace: payments}\n  spec:\n    jvm:\n      flags:\n" +
 			strings.Repeat("      - -Dzookeeper.padding="+strings.Repeat("x", 1000)+"\n", 300)), nil
 	case "huge-stdin":
-		return []byte(head + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: big}\n  data:\n    blob: " + strings.Repeat("x", processor.MaxInputBytes) + "\n"), nil
+		return []byte(head + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: big}\n  data:\n    blob: " + strings.Repeat("x", krmio.MaxInputBytes) + "\n"), nil
 	case "deep-nesting":
 		return []byte(head + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: deep}\n  data: " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + "\n"), nil
 	}

@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmio"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/render"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/yamlconv"
@@ -35,7 +36,7 @@ type spec struct {
 // ever written and the exit code is non-zero.
 func (Processor) Process(rl *framework.ResourceList) error {
 	mode, results := functionMode(rl.FunctionConfig)
-	if results = append(checkStream(rl), results...); results.ExitCode() != 0 {
+	if results = append(krmio.Screen(rl, decodes), results...); results.ExitCode() != 0 {
 		rl.Results = append(rl.Results, results...)
 		return rl.Results
 	}
@@ -77,6 +78,12 @@ func adoptFunctionConfig(rl *framework.ResourceList) error {
 	}
 	rl.Items = append(rl.Items, fc.Copy())
 	return nil
+}
+
+// decodes reports whether the function decodes n into Go values (which
+// expands aliases), rather than passing it through as a YAML tree.
+func decodes(n *yaml.RNode) bool {
+	return n.GetKind() == api.Kind || n.GetKind() == FunctionKind
 }
 
 func isSpec(n *yaml.RNode) bool {

@@ -4,31 +4,16 @@ import (
 	"fmt"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
-	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmio"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
 // result builds a KRM result about resource n and field path.
 func result(n *yaml.RNode, path, msg string, sev framework.Severity) *framework.Result {
-	r := &framework.Result{
-		Message:  msg,
-		Severity: sev,
-		ResourceRef: &yaml.ResourceIdentifier{
-			TypeMeta: yaml.TypeMeta{APIVersion: n.GetApiVersion(), Kind: n.GetKind()},
-			NameMeta: yaml.NameMeta{Name: n.GetName(), Namespace: n.GetNamespace()},
-		},
-	}
-	if path != "" {
-		r.Message = path + " " + msg
-		r.Field = &framework.Field{Path: path}
-	}
-	if f := n.GetAnnotations()[kioutil.PathAnnotation]; f != "" {
-		r.File = &framework.File{Path: f}
-	}
-	return r
+	return krmio.Result(n, path, msg, sev)
 }
 
 // checkConflicts finds two specs with one name and generated objects that
@@ -121,3 +106,5 @@ func previousReplicas(items []*yaml.RNode, owners map[string]bool) map[string]in
 func ownerOf(n *yaml.RNode) string {
 	return n.GetAnnotations(names.OwnerAnnotation)[names.OwnerAnnotation]
 }
+
+func clip(s string) string { return api.Clip(s) }
