@@ -6,7 +6,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
-	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
 // checkGeneratedClashes finds two specs that would generate the same
@@ -14,29 +13,24 @@ import (
 // (<namespace>-<name>-<template>-<i>) that meet across namespaces. The
 // output would hold the object twice, which kustomize refuses.
 func checkGeneratedClashes(specs []spec) framework.Results {
-	type key struct{ kind, ns, name string }
 	type pair struct{ kind, a, b string }
-	owner := map[key]spec{}
+	owner := map[id]spec{}
 	clashes := map[pair][]string{}
 	var order []pair
 	var nodes = map[pair]spec{}
 	for _, s := range specs {
-		e := names.For(s.z)
+		mine := specOwner(s)
 		for _, g := range generatedIDs(s) {
-			k := key{g.kind, e.Namespace, g.name}
-			if g.clusterScoped {
-				k.ns = ""
-			}
-			other, clash := owner[k]
+			other, clash := owner[g.id]
 			if !clash {
-				owner[k] = s
+				owner[g.id] = s
 				continue
 			}
-			o := names.For(other.z).Owner()
-			if o == e.Owner() {
+			o := specOwner(other)
+			if o == mine {
 				continue // the same spec twice is reported by checkConflicts
 			}
-			p := pair{g.kind, o, e.Owner()}
+			p := pair{g.kind, o, mine}
 			if clashes[p] == nil {
 				order = append(order, p)
 				nodes[p] = s
