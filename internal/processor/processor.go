@@ -32,7 +32,7 @@ type spec struct {
 // ever written and the exit code is non-zero.
 func (Processor) Process(rl *framework.ResourceList) error {
 	mode, results := functionMode(rl.FunctionConfig)
-	if results = append(krmio.Screen(rl, decodes), results...); results.ExitCode() != 0 {
+	if results = append(append(krmio.Screen(rl, decodes), checkKinds(rl)...), results...); results.ExitCode() != 0 {
 		rl.Results = append(rl.Results, results...)
 		return rl.Results
 	}
@@ -122,4 +122,3 @@ func decodeSpecs(items []*yaml.RNode) ([]spec, framework.Results) {
 	}
 	return specs, results
 }
-
