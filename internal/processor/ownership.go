@@ -38,8 +38,8 @@ func planOwnership(items []*yaml.RNode, specs []spec) ownership {
 	}
 	for i, it := range items {
 		owner := ownerOf(it)
-		if owner == "" || it.GetKind() == api.Kind {
-			continue
+		if owner == "" || !renderedKinds[it.GetKind()] {
+			continue // a user's Secret, or a spec copied from rendered output
 		}
 		owner = ownerKey(owner)
 		k := itemID(it, clusterScoped[it.GetKind()])
@@ -53,6 +53,14 @@ func planOwnership(items []*yaml.RNode, specs []spec) ownership {
 		own.strays[owner] = append(own.strays[owner], it)
 	}
 	return own
+}
+
+// renderedKinds are the kinds the function renders; only those can be
+// leftovers of an earlier render.
+var renderedKinds = map[string]bool{
+	"ServiceAccount": true, "ConfigMap": true, "Service": true, "StatefulSet": true,
+	"PodDisruptionBudget": true, "NetworkPolicy": true, "StorageClass": true,
+	"PersistentVolume": true, "PersistentVolumeClaim": true, "ServiceMonitor": true, "PrometheusRule": true,
 }
 
 // maxListed bounds the objects a warning names.
@@ -107,15 +115,21 @@ func (own ownership) handEdits(s spec, generated []*yaml.RNode) framework.Result
 }
 
 // comparable is n as plain values, without the annotations kustomize and
-// kpt add while they carry objects around (file paths, indexes, ids).
+// kpt add while they carry objects around (file paths, indexes, ids), and
+// without the owner annotation, which matched already, and with the
+// namespace made explicit (an earlier render without a namespace wrote no
+// namespace and "/zk" where the spec now says "default" and "default/zk").
 func comparable(n *yaml.RNode) any {
 	c := n.Copy()
 	for k := range c.GetAnnotations() {
-		if toolAnnotation(k) {
+		if toolAnnotation(k) || k == names.OwnerAnnotation {
 			_ = c.PipeE(yaml.ClearAnnotation(k))
 		}
 	}
 	_ = yaml.ClearEmptyAnnotations(c)
+	if !clusterScoped[c.GetKind()] {
+		_ = c.SetNamespace(nsOrDefault(c.GetNamespace()))
+	}
 	var v any
 	if err := c.YNode().Decode(&v); err != nil {
 		return nil
