@@ -49,7 +49,9 @@ func TestCheck(t *testing.T) {
 		field, want string
 	}{
 		"service name starts with a digit": {func(o []runtime.Object) { find[*corev1.Service](o).Name = "2024-zk-client" }, "metadata.name", "DNS-1035"},
-		"label value": {func(o []runtime.Object) { find[*corev1.ServiceAccount](o).Labels["app.kubernetes.io/version"] = "3.9.6_" }, "metadata.labels[app.kubernetes.io/version]", "valid label"},
+		"label value": {func(o []runtime.Object) {
+			find[*corev1.ServiceAccount](o).Labels["app.kubernetes.io/version"] = "3.9.6_"
+		}, "metadata.labels[app.kubernetes.io/version]", "valid label"},
 		"annotation key": {func(o []runtime.Object) { find[*corev1.ServiceAccount](o).Annotations["bad key"] = "x" }, "metadata.annotations[bad key]", "name part"},
 		"negative sidecar cpu": {func(o []runtime.Object) {
 			find[*appsv1.StatefulSet](o).Spec.Template.Spec.Containers[1].Resources.Requests[corev1.ResourceCPU] = resource.MustParse("-1")
