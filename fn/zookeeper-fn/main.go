@@ -1,56 +1,30 @@
 // Command zookeeper-fn is the KRM function that expands a ZookeeperSpec
 // into a ZooKeeper ensemble. With no arguments it reads a ResourceList on
 // stdin (kustomize, kpt); `zookeeper-fn SPEC.yaml [INPUT.yaml...]` prints
-// plain YAML for debugging and for plugins that want manifests.
+// plain YAML for debugging and for plugins that want manifests. Either way
+// every error and warning is printed on stderr.
 package main
 
 import (
-	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
-	"sigs.k8s.io/kustomize/kyaml/errors"
-	"sigs.k8s.io/kustomize/kyaml/fn/framework/command"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmio"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
 func main() {
-	cmd := command.Build(processor.Processor{}, command.StandaloneEnabled, false)
-	describe(cmd)          // --help is docs/usage.md; --version adds the commit
-	standalone := cmd.RunE // kyaml's: reads the files, prints plain YAML
-	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		if len(args) > 0 {
-			return standalone(cmd, args)
+	cmd := krmio.Command(&krmio.Recorder{Processor: processor.Processor{}})
+	describe(cmd) // --help is docs/usage.md; --version adds the commit
+	run := cmd.RunE
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 { // a ResourceList on stdin: pace the collector by its size
+			c.SetIn(paceGC(c.InOrStdin()))
 		}
-		return runResourceList(cmd)
+		return run(c, args)
 	}
 	if err := cmd.Execute(); err != nil {
-		fmt.Fprintln(os.Stderr)
 		os.Exit(1)
 	}
-}
-
-// runResourceList is the function as kustomize and kpt run it. It checks
-// the ResourceList on stdin first (size, UTF-8, one ResourceList document
-// with a list of items): a stream that fails gets a message naming the fix
-// on stderr and nothing on stdout. Then it runs the processor as kyaml's
-// command would, with the same output and messages, on the stream it
-// already parsed (processor.Execute).
-func runResourceList(cmd *cobra.Command) error {
-	in, root, err := processor.ReadResourceList(paceGC(cmd.InOrStdin()))
-	if err != nil {
-		fmt.Fprint(cmd.ErrOrStderr(), err)
-		return err
-	}
-	err = processor.Execute(processor.Processor{}, in, root, cmd.OutOrStdout())
-	if err != nil {
-		fmt.Fprintf(cmd.ErrOrStderr(), "%v", err)
-		if stack, _ := cmd.Flags().GetBool("stack"); stack {
-			if s := errors.GetStack(err); s != "" {
-				fmt.Fprintln(cmd.ErrOrStderr(), s)
-			}
-		}
-	}
-	return err
 }

@@ -43,7 +43,7 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, "none", s.Placement.ZoneSpread)
 	assert.EqualValues(t, 2000, *s.ZooKeeper.TickTime)
 	assert.EqualValues(t, 5, *s.ZooKeeper.Autopurge.SnapRetainCount)
-	assert.EqualValues(t, 24, *s.ZooKeeper.Autopurge.PurgeInterval)
+	assert.EqualValues(t, 1, *s.ZooKeeper.Autopurge.PurgeInterval)
 	assert.Equal(t, []string{"srvr", "ruok", "mntr", "conf", "stat"}, s.ZooKeeper.FourLetterWords)
 	assert.True(t, *s.ZooKeeper.Metrics.Enabled)
 	assert.True(t, *s.NetworkPolicy.Enabled)

@@ -206,8 +206,13 @@ func (t *S3Target) check(ps *Problems, p string) {
 	switch {
 	case t.Endpoint == "":
 		ps.errorf(p+".endpoint", "is required: the bucket service's base URL, e.g. https://s3.eu-west-1.amazonaws.com")
-	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || (u.Path != "" && u.Path != "/"):
-		ps.errorf(p+".endpoint", "%q is not an http(s) base URL without credentials, path or query (the bucket is a field of its own); use e.g. https://s3.eu-west-1.amazonaws.com", t.Endpoint)
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(t.Endpoint, "#") || (u.Path != "" && u.Path != "/"):
+		ps.errorf(p+".endpoint", "%q is not an http(s) base URL without credentials, path, query or #fragment (the bucket is a field of its own); use e.g. https://s3.eu-west-1.amazonaws.com", t.Endpoint)
+	default:
+		checkEndpointHost(ps, p+".endpoint", u)
+	}
+	switch {
+	case err != nil:
 	case u.Scheme == "http":
 		ps.warnf(p+".endpoint", "%q is plain http: archives and signed requests cross the network unencrypted; use https outside a trusted network", t.Endpoint)
 	}

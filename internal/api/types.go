@@ -201,7 +201,7 @@ type Autopurge struct {
 	// SnapRetainCount is how many snapshots (and their logs) to keep; at
 	// least 3.
 	SnapRetainCount *int32 `json:"snapRetainCount,omitempty"`
-	// PurgeInterval in hours; 0 disables purging.
+	// PurgeInterval in hours (default 1); 0 disables purging.
 	PurgeInterval *int32 `json:"purgeInterval,omitempty"`
 }
 

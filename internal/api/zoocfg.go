@@ -35,7 +35,7 @@ func (zk *ZooKeeper) check(ps *Problems) {
 		{"spec.zookeeper.syncLimit", *zk.SyncLimit, 1, "5 (ticks)"},
 		{"spec.zookeeper.maxClientCnxns", *zk.MaxClientCnxns, 0, "60 (0 means unlimited)"},
 		{"spec.zookeeper.autopurge.snapRetainCount", *zk.Autopurge.SnapRetainCount, 3, "5 (ZooKeeper keeps at least 3)"},
-		{"spec.zookeeper.autopurge.purgeInterval", *zk.Autopurge.PurgeInterval, 0, "24 (hours; 0 disables purging)"},
+		{"spec.zookeeper.autopurge.purgeInterval", *zk.Autopurge.PurgeInterval, 0, "1 (hours; 0 disables purging)"},
 	}
 	for _, f := range positive {
 		if f.v < f.min {
@@ -43,7 +43,7 @@ func (zk *ZooKeeper) check(ps *Problems) {
 		}
 	}
 	if *zk.Autopurge.PurgeInterval == 0 {
-		ps.warnf("spec.zookeeper.autopurge.purgeInterval", "is 0: snapshots and transaction logs are never purged and the data volume fills up; use e.g. 24")
+		ps.warnf("spec.zookeeper.autopurge.purgeInterval", "is 0: snapshots and transaction logs are never purged and the data volume fills up; use e.g. 1 (every hour)")
 	}
 	for i, w := range zk.FourLetterWords {
 		if !contains(fourLetterWords, w) {

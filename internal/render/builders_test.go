@@ -134,8 +134,21 @@ func TestAffinityAndSpread(t *testing.T) {
 			input:    "  placement: {antiAffinity: preferred, topologyKey: example.com/rack}\n",
 			expected: strings.Replace(preferred, "kubernetes.io/hostname", "example.com/rack", 1),
 		},
-		"required zone spread: never more than one member of skew": {
+		"required zone spread: never more than one member of skew, over at least three zones": {
 			input: "  placement: {antiAffinity: none, zoneSpread: required}\n",
+			expected: `topologySpreadConstraints:
+- maxSkew: 1
+  topologyKey: topology.kubernetes.io/zone
+  whenUnsatisfiable: DoNotSchedule
+  labelSelector:
+    matchLabels:
+      app.kubernetes.io/instance: zk
+      app.kubernetes.io/name: zookeeper
+  minDomains: 3
+`,
+		},
+		"required zone spread of one member needs no third zone": {
+			input: "  replicas: 1\n  placement: {antiAffinity: none, zoneSpread: required}\n",
 			expected: `topologySpreadConstraints:
 - maxSkew: 1
   topologyKey: topology.kubernetes.io/zone
@@ -163,7 +176,7 @@ func TestAffinityAndSpread(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			z := spec(t, tc.input)
 			p := z.Spec.Placement
-			got := corev1.PodSpec{Affinity: affinity(p, z.Names()), TopologySpreadConstraints: spread(p, z.Names())}
+			got := corev1.PodSpec{Affinity: affinity(p, z.Names()), TopologySpreadConstraints: spread(p, z.Names(), z.Membership().Voters())}
 			assert.Equal(t, tc.expected, asYAML(t, got))
 		})
 	}

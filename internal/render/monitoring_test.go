@@ -153,3 +153,20 @@ func TestDashboard(t *testing.T) {
 	}
 	assert.Equal(t, DashboardJSON(z, z.Names()), cm.Data[DashboardKey], "deterministic")
 }
+
+// TestDashboardUIDsDistinct: ensembles whose uids would share their first
+// 40 characters still get distinct uids, each at most 40 characters.
+func TestDashboardUIDsDistinct(t *testing.T) {
+	long := "team-payments-eu-west-1-production"
+	seen := map[string]string{}
+	for _, ns := range []string{long + "-a", long + "-b", "short"} {
+		for _, name := range []string{"zk", "zk2"} {
+			uid := dashboardUID(names.Ensemble{Namespace: ns, Name: name})
+			assert.LessOrEqual(t, len(uid), 40, uid)
+			_, dup := seen[uid]
+			assert.False(t, dup, "uid %s of %s/%s is also %s's", uid, ns, name, seen[uid])
+			seen[uid] = ns + "/" + name
+		}
+	}
+	assert.Equal(t, "zk-short-zk", dashboardUID(names.Ensemble{Namespace: "short", Name: "zk"}), "short uids stay as they were")
+}

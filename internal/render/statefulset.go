@@ -57,7 +57,7 @@ func StatefulSet(z *api.ZookeeperSpec, m membership.Membership, configHash strin
 					Labels:      e.Labels(),
 					Annotations: podAnnotations(z, configHash),
 				},
-				Spec: podSpec(z, e),
+				Spec: podSpec(z, e, m.Voters()),
 			},
 			VolumeClaimTemplates: claimTemplates(z, m),
 		},
@@ -74,7 +74,7 @@ func podAnnotations(z *api.ZookeeperSpec, configHash string) map[string]string {
 	return a
 }
 
-func podSpec(z *api.ZookeeperSpec, e names.Ensemble) corev1.PodSpec {
+func podSpec(z *api.ZookeeperSpec, e names.Ensemble, voters int) corev1.PodSpec {
 	s := z.Spec
 	f, t := false, true
 	uid := ImageUID
@@ -95,7 +95,7 @@ func podSpec(z *api.ZookeeperSpec, e names.Ensemble) corev1.PodSpec {
 		Containers:                []corev1.Container{container(z)},
 		Volumes:                   podVolumes(e),
 		Affinity:                  affinity(s.Placement, e),
-		TopologySpreadConstraints: spread(s.Placement, e),
+		TopologySpreadConstraints: spread(s.Placement, e, voters),
 		NodeSelector:              s.Placement.NodeSelector,
 		Tolerations:               s.Placement.Tolerations,
 		PriorityClassName:         s.Placement.PriorityClassName,

@@ -1,10 +1,11 @@
-package processor
+package krmio
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -58,12 +59,6 @@ func ReadResourceList(r io.Reader) ([]byte, *yaml.Node, error) {
 		return nil, nil, err
 	}
 	return b, root, nil
-}
-
-// CheckInput checks a ResourceList that is already in memory.
-func CheckInput(b []byte) error {
-	_, err := parseInput(b)
-	return err
 }
 
 // parseInput checks b and returns the ResourceList's top-level mapping.
@@ -151,7 +146,7 @@ func checkResourceList(root *yaml.Node) error {
 	if kind != "ResourceList" {
 		return inputErrorf("stdin is a %q, not a ResourceList; the function reads a ResourceList (kind: ResourceList, items: [...]) on stdin, as kustomize and kpt send it; to render plain files run `zookeeper-fn SPEC.yaml [INPUT.yaml...]`", clip(kind))
 	}
-	if !contains(resourceListVersions, version) {
+	if !slices.Contains(resourceListVersions, version) {
 		return inputErrorf("the ResourceList has apiVersion %q; use %s", clip(version), resourceListVersions[0])
 	}
 	items, fc := fields["items"], fields["functionConfig"]
@@ -248,12 +243,3 @@ func describeNode(n *yaml.Node) string {
 }
 
 func clip(s string) string { return api.Clip(s) }
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}

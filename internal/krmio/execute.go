@@ -1,4 +1,4 @@
-package processor
+package krmio
 
 import (
 	"bufio"
@@ -181,4 +181,11 @@ func encode(w io.Writer, n *yaml.Node, final bool) error {
 		return e.Close()
 	}
 	return nil
+}
+
+// FastPath reports whether Execute writes the output of b itself rather
+// than handing it to framework.Execute; tests use it to cover both paths.
+func FastPath(b []byte, root *yaml.Node) bool {
+	_, ok := fastInput(b, root)
+	return ok
 }
