@@ -17,7 +17,6 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
-	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/render"
 )
 
@@ -36,7 +35,7 @@ spec:
 	require.Empty(t, ps)
 	require.False(t, z.Check().HasErrors())
 	file := filepath.Join(t.TempDir(), "logback.xml")
-	cm := render.ConfigMap(z, names.For(z))
+	cm := render.ConfigMap(z, z.Membership())
 	require.NoError(t, os.WriteFile(file, []byte(cm.Data[render.KeyLogback]), 0o644))
 	jars := []string{"logback-classic.jar", "logback-core.jar", "slf4j-api.jar"}
 	for i, j := range jars {

@@ -25,7 +25,7 @@ func TestCustomPlacementMerged(t *testing.T) {
     topologySpreadConstraints:
     - {maxSkew: 1, topologyKey: topology.kubernetes.io/region, whenUnsatisfiable: ScheduleAnyway}
 `)
-	sts := statefulSet(t, Ensemble(z))
+	sts := statefulSet(t, renderAll(z))
 	p := sts.Spec.Template.Spec
 	sel := sts.Spec.Selector.MatchLabels
 	aa := p.Affinity.PodAntiAffinity

@@ -41,7 +41,7 @@ func TestCarriedMetadata(t *testing.T) {
 	require.Empty(t, ps)
 	ps = z.Check()
 	require.False(t, ps.HasErrors(), ps.Error())
-	for _, o := range Ensemble(z) {
+	for _, o := range renderAll(z) {
 		m, err := meta.Accessor(o)
 		require.NoError(t, err)
 		kind := o.GetObjectKind().GroupVersionKind().Kind + "/" + m.GetName()
@@ -61,7 +61,7 @@ func TestCarriedMetadata(t *testing.T) {
 			assert.NotContains(t, sel, "app.kubernetes.io/part-of", kind)
 		})
 	}
-	sts := statefulSet(t, Ensemble(z))
+	sts := statefulSet(t, renderAll(z))
 	assert.Equal(t, "data", sts.Spec.Template.Labels["team"], "pods carry the labels too")
 	assert.Len(t, sts.Spec.Selector.MatchLabels, 2)
 }

@@ -28,7 +28,7 @@ const everything = `  storage: {dataLog: {}}
 // the function uses; its lists must cover everything rendered with every
 // option on.
 func TestReservedNamesCoverOurs(t *testing.T) {
-	p := statefulSet(t, Ensemble(spec(t, "  backup: {enabled: true, volume: {}, restore: {from: latest}}\n  storage: {dataLog: {}}\n"))).Spec.Template.Spec
+	p := statefulSet(t, renderAll(spec(t, "  backup: {enabled: true, volume: {}, restore: {from: latest}}\n  storage: {dataLog: {}}\n"))).Spec.Template.Spec
 	for _, v := range p.Volumes {
 		assert.Contains(t, api.ReservedVolumes, v.Name)
 	}
@@ -45,7 +45,7 @@ func TestReservedNamesCoverOurs(t *testing.T) {
 
 func TestExtrasRender(t *testing.T) {
 	z := spec(t, everything+"  imageRegistry: mirror.example.com\n")
-	p := statefulSet(t, Ensemble(z)).Spec.Template.Spec
+	p := statefulSet(t, renderAll(z)).Spec.Template.Spec
 	zk := findContainer(t, p.Containers, zooKeeperContainer)
 	assert.Equal(t, "TZ", zk.Env[len(zk.Env)-2].Name, "appended after ours")
 	assert.Equal(t, "EXTRA_", zk.EnvFrom[0].Prefix)
@@ -64,7 +64,7 @@ func restrictedResult(t *testing.T, body string) policy.AggregateCheckResult {
 	t.Helper()
 	evaluator, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
 	require.NoError(t, err)
-	tmpl := statefulSet(t, Ensemble(spec(t, body))).Spec.Template
+	tmpl := statefulSet(t, renderAll(spec(t, body))).Spec.Template
 	lv := psapi.LevelVersion{Level: psapi.LevelRestricted, Version: psapi.LatestVersion()}
 	return policy.AggregateCheckResults(evaluator.EvaluatePod(lv, &tmpl.ObjectMeta, &tmpl.Spec))
 }
@@ -122,9 +122,9 @@ func restrictedVolumeForTest(v corev1.VolumeSource) bool {
 
 func TestOpenShiftRestrictedV2(t *testing.T) {
 	const lo, hi = 1000680000, 1000689999 // a typical openshift.io/sa.scc.uid-range
-	plain := statefulSet(t, Ensemble(spec(t, everything))).Spec.Template.Spec
+	plain := statefulSet(t, renderAll(spec(t, everything))).Spec.Template.Spec
 	assert.NotEmpty(t, restrictedV2(plain, lo, hi), "uid 1000 is outside the range: restricted-v2 refuses the default pod")
-	os := statefulSet(t, Ensemble(spec(t, everything+"  podSecurity: {openShift: true}\n"))).Spec.Template.Spec
+	os := statefulSet(t, renderAll(spec(t, everything+"  podSecurity: {openShift: true}\n"))).Spec.Template.Spec
 	assert.Empty(t, restrictedV2(os, lo, hi))
 	sc := os.SecurityContext
 	assert.Nil(t, sc.RunAsUser)

@@ -14,7 +14,7 @@ import (
 // The api package refuses user labels with the keys the function sets; its
 // list must cover every key names.Ensemble.Labels produces.
 func TestReservedLabelsCoverOurs(t *testing.T) {
-	e := names.For(spec(t, "  image: zookeeper:3.9.6\n"))
+	e := spec(t, "  image: zookeeper:3.9.6\n").Membership().Ensemble
 	var ours []string
 	for k := range e.Labels() {
 		ours = append(ours, k)
@@ -45,7 +45,7 @@ func TestPodSettings(t *testing.T) {
     volume: {}
     restore: {from: latest}
 `)
-	objs := Ensemble(z)
+	objs := renderAll(z)
 	sts := statefulSet(t, objs)
 	pod := sts.Spec.Template
 	all := append(append([]corev1.Container(nil), pod.Spec.InitContainers...), pod.Spec.Containers...)
@@ -57,7 +57,7 @@ func TestPodSettings(t *testing.T) {
 	assert.Equal(t, "data", pod.Labels["team"])
 	assert.Equal(t, "false", pod.Annotations["sidecar.istio.io/inject"])
 	assert.Contains(t, pod.Annotations, ConfigHashAnnotation, "ours stay")
-	assert.Equal(t, names.For(z).Selector(), sts.Spec.Selector.MatchLabels, "user labels never enter the selector")
+	assert.Equal(t, z.Membership().Ensemble.Selector(), sts.Spec.Selector.MatchLabels, "user labels never enter the selector")
 	assert.Equal(t, "3.9.6", pod.Labels[names.LabelVersion], "the version label comes from the tag, not the mirror")
 	sa := serviceAccount(objs)
 	assert.Equal(t, "arn:aws:iam::1:role/zk", sa.Annotations["eks.amazonaws.com/role-arn"])
@@ -71,7 +71,7 @@ func TestClientServiceSettings(t *testing.T) {
     loadBalancerSourceRanges: [10.0.0.0/8]
     externalTrafficPolicy: Local
 `)
-	e := names.For(z)
+	e := z.Membership().Ensemble
 	svc := ClientService(z, e)
 	assert.Equal(t, corev1.ServiceTypeLoadBalancer, svc.Spec.Type)
 	assert.Equal(t, []string{"10.0.0.0/8"}, svc.Spec.LoadBalancerSourceRanges)
@@ -87,7 +87,7 @@ func TestProbeTimings(t *testing.T) {
     readiness: {periodSeconds: 10, successThreshold: 2}
     liveness: {initialDelaySeconds: 30, timeoutSeconds: 10}
 `)
-	c := findContainer(t, statefulSet(t, Ensemble(z)).Spec.Template.Spec.Containers, zooKeeperContainer)
+	c := findContainer(t, statefulSet(t, renderAll(z)).Spec.Template.Spec.Containers, zooKeeperContainer)
 	assert.EqualValues(t, 720, c.StartupProbe.FailureThreshold)
 	assert.EqualValues(t, 5, c.StartupProbe.PeriodSeconds, "unset fields keep the default")
 	assert.EqualValues(t, 10, c.ReadinessProbe.PeriodSeconds)
@@ -97,3 +97,6 @@ func TestProbeTimings(t *testing.T) {
 	assert.EqualValues(t, 30, c.LivenessProbe.InitialDelaySeconds)
 	assert.EqualValues(t, 10, c.LivenessProbe.TimeoutSeconds)
 }
+
+// renderAll renders a checked spec with the membership it derives.
+func renderAll(z *api.ZookeeperSpec) []Object { return Ensemble(z, z.Membership()) }

@@ -15,7 +15,7 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do
 	volumes+=("$1")
 	shift
 done
-[ "${1:-}" = "--" ] && [ $# -gt 1 ] || { echo "container.sh: missing -- COMMAND" >&2; exit 2; }
+if [ "${1:-}" != "--" ] || [ $# -le 1 ]; then echo "container.sh: missing -- COMMAND" >&2; exit 2; fi
 shift
 hostname "$host"
 dsts=()

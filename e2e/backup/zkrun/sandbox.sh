@@ -8,7 +8,7 @@
 # so nothing reaches the host and every process dies with COMMAND.
 # (After hack/zookeeper/sandbox.sh, reduced to what zkrun needs.)
 set -euo pipefail
-[ $# -ge 4 ] && [ "$3" = "--" ] || { echo "usage: sandbox.sh ROOT DIRS -- COMMAND..." >&2; exit 2; }
+if [ $# -lt 4 ] || [ "$3" != "--" ]; then echo "usage: sandbox.sh ROOT DIRS -- COMMAND..." >&2; exit 2; fi
 root=$1
 IFS=, read -r -a dirs <<<"$2"
 shift 3
@@ -44,4 +44,5 @@ mount -n -t tmpfs -o mode=0755 zkrun-run "$root/run"
 mkdir -p "$root/run/netns" "$root/run/lock"
 mount -n -t proc proc "$root/proc"
 ip link set lo up
+# shellcheck disable=SC2016 # $1 and $@ expand in the chroot'ed bash, not here
 exec chroot "$root" /bin/bash -c 'cd "$1" && shift && exec "$@"' sandbox "$cwd" "$@"
