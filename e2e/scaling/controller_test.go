@@ -55,7 +55,8 @@ func (c *cluster) syncOnce() {
 				p.terminating = true
 				break
 			}
-			if !p.ready {
+			// isHealthy: running, Ready and not terminating.
+			if !p.ready || p.terminating {
 				break
 			}
 		}

@@ -17,22 +17,27 @@ import (
 	"time"
 )
 
-// mode asks member i for srvr's Mode ("" when it does not answer).
-func mode(i int) string {
+// word sends a four-letter word to member i ("" when it does not answer).
+func word(i int, w string) string {
 	conn, err := net.DialTimeout("tcp", addr(i)+":2181", 500*time.Millisecond)
 	if err != nil {
 		return ""
 	}
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(2 * time.Second))
-	if _, err := conn.Write([]byte("srvr")); err != nil {
+	if _, err := conn.Write([]byte(w)); err != nil {
 		return ""
 	}
 	var b bytes.Buffer
 	if _, err := b.ReadFrom(conn); err != nil && !errors.Is(err, syscall.ECONNRESET) {
 		return ""
 	}
-	for _, l := range strings.Split(b.String(), "\n") {
+	return b.String()
+}
+
+// mode is member i's srvr Mode ("" when it does not answer).
+func mode(i int) string {
+	for _, l := range strings.Split(word(i, "srvr"), "\n") {
 		if v, ok := strings.CutPrefix(l, "Mode: "); ok {
 			return strings.TrimSpace(v)
 		}
@@ -40,11 +45,37 @@ func mode(i int) string {
 	return ""
 }
 
+// commits: member i leads and is a voter of the membership it serves. A
+// leader that a reconfig removed reports "leader" until the designated
+// leader has taken over, but ZooKeeper stops it from committing the
+// moment the reconfig commits (Leader.allowedToCommit), so it is not a
+// second leader. With static membership every member is a voter.
+func commits(i int) bool {
+	m := mode(i)
+	if m == "standalone" {
+		return true
+	}
+	if m != "leader" {
+		return false
+	}
+	conf := word(i, "conf")
+	if !strings.Contains(conf, "membership:") {
+		return true // static membership without the conf word's list
+	}
+	for _, l := range strings.Split(conf, "\n") {
+		if strings.HasPrefix(l, fmt.Sprintf("server.%d=", i+1)) {
+			return !strings.Contains(l, ":observer")
+		}
+	}
+	return false
+}
+
 // leaderWatch polls srvr on every slot continuously and records how
 // often two members lead at once and how long none does.
 type leaderWatch struct {
 	mu          sync.Mutex
-	maxLeaders  int
+	maxLeaders  int      // members reporting Mode: leader at once
+	maxVoting   int      // of those, leaders that may commit (commits)
 	twoLeaders  []string // when and who
 	noLeader    time.Duration
 	lastLeaders string
@@ -63,7 +94,7 @@ func watchLeaders() *leaderWatch {
 				return
 			default:
 			}
-			var leaders []string
+			var leaders, voting []string
 			var wg sync.WaitGroup
 			var mu sync.Mutex
 			for i := 0; i < maxMembers; i++ {
@@ -71,8 +102,12 @@ func watchLeaders() *leaderWatch {
 				go func(i int) {
 					defer wg.Done()
 					if m := mode(i); m == "leader" || m == "standalone" {
+						c := commits(i)
 						mu.Lock()
 						leaders = append(leaders, podName(i))
+						if c {
+							voting = append(voting, podName(i))
+						}
 						mu.Unlock()
 					}
 				}(i)
@@ -83,7 +118,10 @@ func watchLeaders() *leaderWatch {
 			if len(leaders) > w.maxLeaders {
 				w.maxLeaders = len(leaders)
 			}
-			if len(leaders) > 1 {
+			if len(voting) > w.maxVoting {
+				w.maxVoting = len(voting)
+			}
+			if len(voting) > 1 {
 				w.twoLeaders = append(w.twoLeaders, fmt.Sprintf("%s %v", now.Format("15:04:05.000"), leaders))
 			}
 			if len(leaders) == 0 {

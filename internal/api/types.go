@@ -54,6 +54,8 @@ type Spec struct {
 	Monitoring Monitoring `json:"monitoring,omitempty"`
 	// Backup configures scheduled backups and restores (see backup.go).
 	Backup Backup `json:"backup,omitempty"`
+	// Membership chooses how members join and leave (see membership.go).
+	Membership Membership `json:"membership,omitempty"`
 }
 
 // JVM configures the Java process.

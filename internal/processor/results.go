@@ -87,10 +87,13 @@ func checkConflicts(items []*yaml.RNode, specs []spec) framework.Results {
 func scaleWarning(s spec, previous map[string]int) framework.Results {
 	e := names.For(s.z)
 	old, ok := previous[e.Owner()]
-	if !ok || old == int(e.Replicas) {
+	if !ok || old == int(e.Replicas) || s.z.Spec.Membership.Dynamic() {
+		// With dynamic membership every step is safe: members join and
+		// leave through reconfig (docs/scaling.md).
 		return nil
 	}
-	msg := fmt.Sprintf("spec.replicas changes the ensemble from %d to %d members. ZooKeeper's membership is static here: "+
+	msg := fmt.Sprintf("spec.replicas changes the ensemble from %d to %d members. ZooKeeper's membership is static here "+
+		"(set spec.membership.superuserSecret for dynamic membership, which makes every step safe): "+
 		"change it by at most two members (one odd size to the next) per step, apply, and wait until every member is Ready "+
 		"(the config-hash annotation rolls the members one at a time with the new server list) before the next step; "+
 		"never go from 1 member straight to 3 or more on a live ensemble without a backup (see the README, Scaling)", old, e.Replicas)

@@ -36,16 +36,18 @@ var (
 // container runs. The image's own /conf (logback.xml included) is hidden
 // by the mount, so everything the server reads from there is here.
 func ConfigMap(z *api.ZookeeperSpec, e names.Ensemble) *corev1.ConfigMap {
+	data := map[string]string{
+		KeyZooCfg:  ZooCfg(z, e),
+		KeyLogback: logbackXML,
+		KeyStart:   startScript,
+		KeyReady:   readyScript,
+		KeyLive:    liveScript,
+	}
+	membershipData(z, e, data)
 	return &corev1.ConfigMap{
 		TypeMeta:   typeMeta("v1", "ConfigMap"),
 		ObjectMeta: objectMeta(e, e.ConfigMap()),
-		Data: map[string]string{
-			KeyZooCfg:  ZooCfg(z, e),
-			KeyLogback: logbackXML,
-			KeyStart:   startScript,
-			KeyReady:   readyScript,
-			KeyLive:    liveScript,
-		},
+		Data:       data,
 	}
 }
 

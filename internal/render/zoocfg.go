@@ -38,8 +38,8 @@ func ZooCfg(z *api.ZookeeperSpec, e names.Ensemble) string {
 	for _, k := range keys {
 		fmt.Fprintf(&b, "%s=%s\n", k, props[k])
 	}
-	for i := 0; i < int(e.Replicas); i++ {
-		b.WriteString(ServerLine(e, i) + "\n")
+	if !z.Spec.Membership.Dynamic() {
+		b.WriteString(ServerLines(e))
 	}
 	return b.String()
 }
@@ -88,6 +88,7 @@ func zooProperties(z *api.ZookeeperSpec) map[string]string {
 		p["localSessionsEnabled"] = "true"
 		p["localSessionsUpgradingEnabled"] = "true"
 	}
+	membershipProperties(z, p)
 	for k, v := range zk.Config {
 		p[k] = v
 	}

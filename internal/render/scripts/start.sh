@@ -17,8 +17,12 @@ esac
 # server ids start at 1, pod ordinals at 0.
 myid=$((10#$ordinal + 1))
 
-if ! grep -q "^server\.$myid=" "$cfg"; then
-  echo "zookeeper-fn: $cfg has no server.$myid line for pod $host: the StatefulSet runs more replicas than the ConfigMap was rendered for; render the ZookeeperSpec again and apply both together" >&2
+# With dynamic membership (spec.membership) the server lines live in
+# $conf_dir/servers, the membership the spec asks for.
+servers="$cfg"
+[ -f "$conf_dir/servers" ] && servers="$conf_dir/servers"
+if ! grep -q "^server\.$myid=" "$servers"; then
+  echo "zookeeper-fn: $servers has no server.$myid line for pod $host: the StatefulSet runs more replicas than the ConfigMap was rendered for; render the ZookeeperSpec again and apply both together" >&2
   exit 1
 fi
 
@@ -43,6 +47,13 @@ if [ -f "$data_dir/myid" ]; then
 else
   printf '%s\n' "$myid" >"$data_dir/myid.tmp"
   mv "$data_dir/myid.tmp" "$data_dir/myid"
+fi
+
+if [ -f "$conf_dir/membership.sh" ]; then
+  # Sets ZOOCFG (a working copy of zoo.cfg on the data volume, which the
+  # server rewrites on reconfig) and the superuser's digest.
+  # shellcheck source=/dev/null
+  . "$conf_dir/membership.sh"
 fi
 
 echo "zookeeper-fn: starting server $myid ($host)" >&2
