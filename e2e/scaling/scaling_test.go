@@ -78,6 +78,7 @@ func TestScaling(t *testing.T) {
 
 // stepResult is what one step measured.
 type stepResult struct {
+	label      string // instead of from -> to
 	from, to   int
 	acked      int
 	lost       int
@@ -119,8 +120,19 @@ func inSandbox(t *testing.T) {
 		res.from, res.to = prev, n
 		prev = n
 		results = append(results, res)
+		if res.from == 7 && res.to == 5 && strings.Contains(in.Renders[1], "reconfigEnabled=true") {
+			// After 7 -> 5 (dynamic membership only): a whole-ensemble
+			// crash and a replaced volume, each under writes.
+			crash := disruption(t, c, cp, dir, "/crash", acked, c.crashAll)
+			crash.label = "5: all members SIGKILLed at once"
+			lost := disruption(t, c, cp, dir, "/volume", acked, func() { c.replaceVolume(t, 1) })
+			lost.label = "5: zk-1's volume replaced by an empty one"
+			results = append(results, crash, lost)
+		}
+	}
+	for _, res := range results {
 		if res.lost > 0 || res.maxVoting > 1 {
-			t.Errorf("%d -> %d: %d of %d acknowledged writes lost, at most %d committing leaders at once", res.from, res.to, res.lost, res.acked, res.maxVoting)
+			t.Errorf("%s: %d of %d acknowledged writes lost, at most %d committing leaders at once", res.name(), res.lost, res.acked, res.maxVoting)
 		}
 	}
 	report(t, results)
@@ -132,7 +144,7 @@ func step(t *testing.T, c *cluster, cp, dir string, r *zkrun.Rendered, path stri
 	w, err := startWriter(cp, dir, path)
 	must(t, err)
 	lw := watchLeaders()
-	if !zkrun.WaitFor(60*time.Second, func() bool { return w.count() > 20 }) {
+	if !waitFor(60*time.Second, func() bool { return w.count() > 20 }) {
 		t.Fatalf("%s: the writer got no acknowledgement before the step", path)
 	}
 	began := time.Now()
@@ -205,6 +217,8 @@ func waitSettled(c *cluster, bound time.Duration) bool {
 	return zkrun.WaitFor(bound, c.settled)
 }
 
+func waitFor(bound time.Duration, cond func() bool) bool { return zkrun.WaitFor(bound, cond) }
+
 func compileClient(t *testing.T, dir, src string) string {
 	d := filepath.Join(dir, "client")
 	must(t, os.MkdirAll(d, 0o755))
@@ -227,11 +241,18 @@ func dump(t *testing.T, c *cluster) {
 	}
 }
 
+func (r stepResult) name() string {
+	if r.label != "" {
+		return r.label
+	}
+	return fmt.Sprintf("%d → %d", r.from, r.to)
+}
+
 func report(t *testing.T, rs []stepResult) {
 	var b strings.Builder
 	b.WriteString("\n| step | writes acknowledged | lost | client errors | time without a leader | most leaders at once (srvr) | most committing leaders at once | duration |\n|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rs {
-		fmt.Fprintf(&b, "| %d → %d | %d | %d | %d | %.1f s | %d | %d | %.1f s |\n", r.from, r.to, r.acked, r.lost, r.errs, r.noLeader.Seconds(), r.maxLeaders, r.maxVoting, r.duration.Seconds())
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %.1f s | %d | %d | %.1f s |\n", r.name(), r.acked, r.lost, r.errs, r.noLeader.Seconds(), r.maxLeaders, r.maxVoting, r.duration.Seconds())
 	}
 	t.Log(b.String())
 }
