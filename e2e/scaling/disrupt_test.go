@@ -62,7 +62,7 @@ func disruption(t *testing.T, c *cluster, cp, dir, path string, acked map[string
 	time.Sleep(3 * time.Second)
 	acked[path] = w.end()
 	lw.end()
-	res.noLeader, res.maxLeaders, res.maxVoting, res.errs, res.acked = lw.noLeader, lw.maxLeaders, lw.maxVoting, w.errs, len(acked[path])
+	res.noLeader, res.maxLeaders, res.maxVoting, res.errs, res.acked = lw.noLeader, lw.maxLeaders, lw.committing(c.dir), w.errs, len(acked[path])
 	if !ok {
 		dump(t, c)
 		t.Fatalf("%s: the members never became Ready again", path)

@@ -77,6 +77,7 @@ type leaderWatch struct {
 	maxLeaders  int      // members reporting Mode: leader at once
 	maxVoting   int      // of those, leaders that may commit (commits)
 	twoLeaders  []string // when and who
+	events      []twoLeaders
 	noLeader    time.Duration
 	lastLeaders string
 	stop        chan struct{}
@@ -123,6 +124,7 @@ func watchLeaders() *leaderWatch {
 			}
 			if len(voting) > 1 {
 				w.twoLeaders = append(w.twoLeaders, fmt.Sprintf("%s %v", now.Format("15:04:05.000"), leaders))
+				w.events = append(w.events, twoLeaders{at: now, pods: voting})
 			}
 			if len(leaders) == 0 {
 				w.noLeader += now.Sub(last)
@@ -223,4 +225,51 @@ func list(classpath string, i int, path string) (map[string]bool, error) {
 		got[l] = true
 	}
 	return got, nil
+}
+
+// twoLeaders is one poll in which two voters answered leader.
+type twoLeaders struct {
+	at   time.Time
+	pods []string
+}
+
+// handoffMark is what a leader logs when a committed reconfig makes
+// another member the designated leader: from then on it commits nothing
+// (Leader.tryToCommit sets allowedToCommit=false) while it still answers
+// "leader" until it shuts its leadership down.
+const handoffMark = "this leader is not the designated leader anymore, setting allowedToCommit=false"
+
+// handedOver reports whether one of the pods logged handoffMark within
+// 5 s before the poll: then only the other one could commit.
+func handedOver(dir string, ev twoLeaders) bool {
+	for _, p := range ev.pods {
+		b, err := os.ReadFile(filepath.Join(dir, p+".log"))
+		if err != nil {
+			continue
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if !strings.Contains(l, handoffMark) || len(l) < 23 {
+				continue
+			}
+			t, err := time.ParseInLocation("2006-01-02 15:04:05,000", l[:23], time.Local)
+			if err == nil && !t.After(ev.at) && ev.at.Sub(t) < 5*time.Second {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// committing is the largest number of leaders that could commit at once:
+// polls where one of two leaders had handed over count one.
+func (w *leaderWatch) committing(dir string) int {
+	most := min(w.maxVoting, 1)
+	for _, ev := range w.events {
+		n := len(ev.pods)
+		if handedOver(dir, ev) {
+			n--
+		}
+		most = max(most, n)
+	}
+	return most
 }

@@ -154,7 +154,7 @@ func step(t *testing.T, c *cluster, cp, dir string, r *zkrun.Rendered, path stri
 	time.Sleep(3 * time.Second)
 	acked[path] = w.end()
 	lw.end()
-	res.noLeader, res.maxLeaders, res.maxVoting = lw.noLeader, lw.maxLeaders, lw.maxVoting
+	res.noLeader, res.maxLeaders, res.maxVoting = lw.noLeader, lw.maxLeaders, lw.committing(c.dir)
 	res.errs = w.errs
 	res.acked = len(acked[path])
 	if len(lw.twoLeaders) > 0 {
