@@ -109,6 +109,8 @@ func TestProblems(t *testing.T) {
 		"bad domain":            {"clusterDomain: Not_A_Domain", "spec.clusterDomain", "DNS domain", false},
 		"bool as string":        {"zookeeper: {readOnlyMode: 'yes'}", "spec.zookeeper.readOnlyMode", "true or false", false},
 		"list for object":       {"placement: [required]", "spec.placement", "expected an object", false},
+		"superuser no name":     {"membership: {superuserSecret: {key: password}}", "spec.membership.superuserSecret.name", "not a Secret name", false},
+		"superuser bad key":     {"membership: {superuserSecret: {name: zk-su, key: 'a b'}}", "spec.membership.superuserSecret.key", "not a Secret key", false},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -79,6 +79,8 @@ type Spec struct {
 	Monitoring Monitoring `json:"monitoring,omitempty"`
 	// Backup configures scheduled backups and restores; see docs/backup.md.
 	Backup Backup `json:"backup,omitempty"`
+	// Membership chooses how members join and leave (see membership.go).
+	Membership Membership `json:"membership,omitempty"`
 }
 
 // JVM configures the Java process.

@@ -168,8 +168,14 @@ func parseServers(cfg string) (map[int]server, []string) {
 // names, its serviceName and namespace, and the server count against the
 // replicas.
 func (c *checker) zooCfg(g *group, so object, sts *appsv1.StatefulSet, cm object) {
-	const path = "data[zoo.cfg]"
-	servers, bad := parseServers(cm.node.GetDataMap()["zoo.cfg"])
+	path, data := "data[zoo.cfg]", cm.node.GetDataMap()
+	cfg := data["zoo.cfg"]
+	if list, ok := data["servers"]; ok {
+		// Dynamic membership (spec.membership): zoo.cfg has no server
+		// lines; the key "servers" is the membership the members join.
+		path, cfg = "data[servers]", list
+	}
+	servers, bad := parseServers(cfg)
 	for _, line := range bad {
 		c.add(cm.errorf(path, "has the line %q, whose server id is not a positive number; render again instead of editing zoo.cfg", clip(line)))
 	}

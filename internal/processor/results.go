@@ -84,13 +84,15 @@ func scaleWarning(s spec, own ownership) framework.Results {
 		return nil
 	}
 	old, err := strconv.Atoi(r.YNode().Value)
-	if err != nil || old == int(s.m.Replicas()) {
+	if err != nil || old == int(s.m.Replicas()) || s.z.Spec.Membership.Dynamic() {
+		// With dynamic membership every step is safe: members join and
+		// leave through reconfig (docs/scaling.md).
 		return nil
 	}
-	msg := fmt.Sprintf("spec.replicas changes the ensemble from %d to %d members. ZooKeeper's membership is static here: "+
-		"change it by at most two members (one odd size to the next) per step, apply, and wait until every member is Ready "+
-		"(the config-hash annotation rolls the members one at a time with the new server list) before the next step; "+
-		"never go from 1 member straight to 3 or more on a live ensemble without a backup (see the README, Scaling)", old, s.m.Replicas())
+	msg := fmt.Sprintf("spec.replicas changes the ensemble from %d to %d members with static membership, which cannot resize a live ensemble safely: "+
+		"the rolling restart with the new server list can elect two leaders at once and lose acknowledged writes, and 1 to 3 can lose all data "+
+		"(measured on real members: docs/scaling.md). Set spec.membership.superuserSecret for dynamic membership, which makes every step safe; "+
+		"otherwise resize only with the clients stopped and a backup taken", old, s.m.Replicas())
 	return framework.Results{result(s.node, "spec.replicas", msg, framework.Warning)}
 }
 

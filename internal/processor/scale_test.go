@@ -56,3 +56,18 @@ func TestNoScaleWarningOnRerun(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, string(second), "members. ZooKeeper's membership")
 }
+
+// TestNoScaleWarningWithDynamicMembership: with reconfig every step is
+// safe (e2e/scaling proves it), so a resize warns about nothing; the
+// wanted members move to the ConfigMap's servers key.
+func TestNoScaleWarningWithDynamicMembership(t *testing.T) {
+	dynamic := strings.Replace(string(specList(3)), "    replicas: 3\n",
+		"    replicas: 3\n    membership: {superuserSecret: {name: zk-su, key: password}}\n", 1)
+	first, err := run(t, []byte(dynamic))
+	require.NoError(t, err)
+	second, err := run(t, []byte(strings.Replace(string(first), "    replicas: 3\n", "    replicas: 1\n", 1)))
+	require.NoError(t, err)
+	assert.NotContains(t, string(second), "ZooKeeper's membership is static")
+	assert.NotContains(t, string(second), "server.2=")
+	assert.Contains(t, string(second), "servers: |\n      server.1=zk-0.zk-headless.bench.svc.cluster.local:2888:3888;2181\n")
+}

@@ -36,16 +36,18 @@ var (
 // by the mount, so everything the server reads from there is here.
 func ConfigMap(z *api.ZookeeperSpec, m membership.Membership) *corev1.ConfigMap {
 	e := m.Ensemble
+	data := map[string]string{
+		KeyZooCfg:  ZooCfg(z, m),
+		KeyLogback: Logback(z),
+		KeyStart:   startScript,
+		KeyReady:   readyScript,
+		KeyLive:    liveScript,
+	}
+	membershipData(z, m, data)
 	return &corev1.ConfigMap{
 		TypeMeta:   typeMeta("v1", "ConfigMap"),
 		ObjectMeta: objectMeta(e, e.ConfigMap()),
-		Data: map[string]string{
-			KeyZooCfg:  ZooCfg(z, m),
-			KeyLogback: Logback(z),
-			KeyStart:   startScript,
-			KeyReady:   readyScript,
-			KeyLive:    liveScript,
-		},
+		Data:       data,
 	}
 }
 

@@ -75,6 +75,12 @@ func podAnnotations(z *api.ZookeeperSpec, configHash string) map[string]string {
 }
 
 func podSpec(z *api.ZookeeperSpec, e names.Ensemble, voters int) corev1.PodSpec {
+	ps := basePodSpec(z, e, voters)
+	membershipPod(z, &ps)
+	return ps
+}
+
+func basePodSpec(z *api.ZookeeperSpec, e names.Ensemble, voters int) corev1.PodSpec {
 	s := z.Spec
 	f, t := false, true
 	uid := ImageUID

@@ -39,8 +39,8 @@ func ZooCfg(z *api.ZookeeperSpec, m membership.Membership) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Rendered by zookeeper-fn from ZookeeperSpec %s: edit the spec, not this file.\n", m.Owner())
 	b.WriteString(zkprops.Write(entries))
-	for _, x := range m.Members {
-		b.WriteString(ServerLine(x) + "\n")
+	if !z.Spec.Membership.Dynamic() {
+		b.WriteString(ServerLines(m))
 	}
 	return b.String()
 }
@@ -94,6 +94,7 @@ func zooProperties(z *api.ZookeeperSpec) map[string]string {
 		p["localSessionsEnabled"] = "true"
 		p["localSessionsUpgradingEnabled"] = "true"
 	}
+	membershipProperties(z, p)
 	// spec.zookeeper.config: the zoo.cfg keys of its properties (which are
 	// not always the names users write); JVM-flag properties go to env().
 	for _, e := range zkprops.ConfigEntries(zk.Config) {

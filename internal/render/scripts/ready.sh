@@ -22,7 +22,30 @@ done
 exec 3<&-
 
 case "$mode" in
-  leader | follower | observer | standalone) exit 0 ;;
+  leader | follower | observer | standalone) ;;
+  *)
+    echo "zookeeper-fn: not serving in a quorum (mode: ${mode:-none})" >&2
+    exit 1
+    ;;
 esac
-echo "zookeeper-fn: not serving in a quorum (mode: ${mode:-none})" >&2
-exit 1
+# With dynamic membership a member that joined is a non-voting follower
+# until it has added itself: not ready, so no rolling update goes on
+# before it votes.
+if [ -f "${ZOOCFGDIR:-/conf}/membership.sh" ]; then
+  host="${HOSTNAME:-$(hostname)}"
+  myid=$((10#${host##*-} + 1))
+  exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
+  printf 'conf' >&3
+  voter=false
+  while IFS= read -r -t 4 line <&3; do
+    case "$line" in
+      "server.$myid="*:participant | "server.$myid="*:participant\;*) voter=true ;;
+    esac
+  done
+  exec 3<&-
+  if [ "$voter" != true ]; then
+    echo "zookeeper-fn: server $myid is not a voter yet" >&2
+    exit 1
+  fi
+fi
+exit 0

@@ -10,9 +10,13 @@ host="${HOSTNAME:-$(hostname)}"
 # The server line naming this pod holds its id: the function renders the
 # list from its one model of the membership, so the script assumes no
 # mapping from ordinals to ids. Pod names have no regex metacharacters.
-line=$(grep -E -m 1 "^server\.[0-9]+=$host\." "$cfg" || true)
+# With dynamic membership (spec.membership) the server lines live in
+# $conf_dir/servers, the membership the spec asks for.
+servers="$cfg"
+[ -f "$conf_dir/servers" ] && servers="$conf_dir/servers"
+line=$(grep -E -m 1 "^server\.[0-9]+=$host\." "$servers" || true)
 if [ -z "$line" ]; then
-  echo "zookeeper-fn: $cfg has no server line for pod $host: the StatefulSet runs more replicas than the ConfigMap was rendered for; render the ZookeeperSpec again and apply both together" >&2
+  echo "zookeeper-fn: $servers has no server line for pod $host: the StatefulSet runs more replicas than the ConfigMap was rendered for; render the ZookeeperSpec again and apply both together" >&2
   exit 1
 fi
 myid="${line%%=*}"
@@ -39,6 +43,13 @@ if [ -f "$data_dir/myid" ]; then
 else
   printf '%s\n' "$myid" >"$data_dir/myid.tmp"
   mv "$data_dir/myid.tmp" "$data_dir/myid"
+fi
+
+if [ -f "$conf_dir/membership.sh" ]; then
+  # Sets ZOOCFG (a working copy of zoo.cfg on the data volume, which the
+  # server rewrites on reconfig) and the superuser's digest.
+  # shellcheck source=/dev/null
+  . "$conf_dir/membership.sh"
 fi
 
 echo "zookeeper-fn: starting server $myid ($host)" >&2

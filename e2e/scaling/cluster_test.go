@@ -1,0 +1,251 @@
+//go:build e2e
+
+package scaling
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/backup/zkrun"
+)
+
+// maxMembers is the largest ensemble a step reaches; every slot gets its
+// network namespace and hosts entry up front, as DNS would serve them.
+const maxMembers = 7
+
+// revision is one rendered StatefulSet (with its ConfigMaps) as the
+// controller sees it: pods of another revision are out of date.
+type revision struct {
+	name     string
+	r        *zkrun.Rendered
+	replicas int
+	cmDirs   map[string]string // volume name -> files
+}
+
+// pod is one member: a zookeeper container run as the kubelet would, its
+// readiness as the rendered probe reports it.
+type pod struct {
+	ord         int
+	rev         *revision
+	cmd         *exec.Cmd
+	done        chan struct{}
+	ready       bool
+	terminating bool
+	log         string
+}
+
+// cluster is the StatefulSet controller, the kubelet and the network of
+// one scaling run.
+type cluster struct {
+	t       *testing.T
+	dir     string
+	root    string // zkrun.Root(): the sandbox's copy of the repository files
+	zkHome  string // stand-in for the image's ZooKeeper directory
+	secrets map[string]map[string]string
+	mu      sync.Mutex
+	want    *revision
+	pods    map[int]*pod
+	events  []string
+	start   time.Time
+	stop    chan struct{}
+	wg      sync.WaitGroup
+}
+
+func addr(i int) string { return fmt.Sprintf("10.219.0.%d", 10+i) }
+
+func podName(i int) string { return fmt.Sprintf("zk-%d", i) }
+
+func newCluster(t *testing.T, dir string, first *zkrun.Rendered, secrets map[string]map[string]string) *cluster {
+	c := &cluster{t: t, dir: dir, root: zkrun.Root(), pods: map[int]*pod{}, secrets: secrets, start: time.Now(), stop: make(chan struct{})}
+	zkrun.SetupNetwork(t)
+	sts := first.StatefulSet
+	var hosts strings.Builder
+	hosts.WriteString("127.0.0.1 localhost\n")
+	for i := 0; i < maxMembers; i++ {
+		ns := fmt.Sprintf("zks%d", i)
+		netns(t, ns, addr(i))
+		fmt.Fprintf(&hosts, "%s %s.%s.%s.svc.cluster.local %s\n", addr(i), podName(i), sts.Spec.ServiceName, sts.Namespace, podName(i))
+	}
+	h := filepath.Join(dir, "hosts")
+	must(t, os.WriteFile(h, []byte(hosts.String()), 0o644))
+	// The sandbox's own mount namespace: every process started from here
+	// (members, probes, clients) resolves the pods' names as DNS would.
+	zkrun.Must(t, "mount", "--bind", h, "/etc/hosts")
+	c.zkHome = zkHome(t, dir, c.root)
+	t.Cleanup(c.shutdown)
+	return c
+}
+
+// zkHome lays out what the official image has under its ZooKeeper
+// directory: bin/zkServer.sh (the suite's stand-in) and lib/ with the
+// jars, which the rendered scripts use for ZooKeeper's own client and
+// digest tool.
+func zkHome(t *testing.T, dir, root string) string {
+	home := filepath.Join(dir, "zkhome")
+	must(t, os.MkdirAll(filepath.Join(home, "lib"), 0o755))
+	zkrun.Must(t, "cp", "-a", filepath.Join(root, "hack", "zookeeper", "bin"), filepath.Join(home, "bin"))
+	for _, j := range []string{"zookeeper.jar", "zookeeper-jute.jar", "commons-cli.jar", "slf4j-api.jar", "slf4j-nop.jar", "netty-all.jar"} {
+		must(t, os.Symlink("/usr/share/java/"+j, filepath.Join(home, "lib", j)))
+	}
+	return home
+}
+
+func netns(t *testing.T, name, ip string) {
+	host := "v" + name
+	zkrun.Must(t, "ip", "netns", "add", name)
+	zkrun.Must(t, "ip", "link", "add", host, "type", "veth", "peer", "name", "eth0", "netns", name)
+	zkrun.Must(t, "ip", "link", "set", host, "master", "zkrunbr0", "up")
+	zkrun.Must(t, "ip", "-n", name, "link", "set", "lo", "up")
+	zkrun.Must(t, "ip", "-n", name, "addr", "add", ip+"/24", "dev", "eth0")
+	zkrun.Must(t, "ip", "-n", name, "link", "set", "eth0", "up")
+}
+
+// newRevision lays out a rendering's ConfigMaps; its name is the pod
+// template's hash, as the controller's revisions are.
+func (c *cluster) newRevision(r *zkrun.Rendered) *revision {
+	b, err := json.Marshal(r.StatefulSet.Spec.Template)
+	must(c.t, err)
+	sum := sha256.Sum256(b)
+	rev := &revision{name: hex.EncodeToString(sum[:6]), r: r, replicas: int(*r.StatefulSet.Spec.Replicas), cmDirs: map[string]string{}}
+	for _, v := range r.StatefulSet.Spec.Template.Spec.Volumes {
+		if v.ConfigMap == nil {
+			continue
+		}
+		cm := r.ConfigMaps[v.ConfigMap.Name]
+		d := filepath.Join(c.dir, "cm-"+rev.name, v.Name)
+		must(c.t, os.MkdirAll(d, 0o755))
+		for k, val := range cm.Data {
+			if k == "zoo.cfg" {
+				// Debian's ZooKeeper lacks the Prometheus provider.
+				val = strings.ReplaceAll(val, "org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider", "org.apache.zookeeper.metrics.impl.DefaultMetricsProvider")
+			}
+			must(c.t, os.WriteFile(filepath.Join(d, k), []byte(val), 0o444))
+		}
+		rev.cmDirs[v.Name] = d
+	}
+	return rev
+}
+
+// apply is `kubectl apply` of a new rendering: the controller works
+// towards it from now on.
+func (c *cluster) apply(r *zkrun.Rendered) {
+	rev := c.newRevision(r)
+	c.mu.Lock()
+	c.want = rev
+	c.mu.Unlock()
+	c.event("apply: replicas %d, revision %s", rev.replicas, rev.name)
+}
+
+func (c *cluster) event(format string, a ...any) {
+	msg := fmt.Sprintf("%7.2fs ", time.Since(c.start).Seconds()) + fmt.Sprintf(format, a...)
+	c.mu.Lock()
+	c.events = append(c.events, msg)
+	c.mu.Unlock()
+	c.t.Log(msg)
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// container finds the server container of a rendering.
+func (rev *revision) container() corev1.Container {
+	for _, c := range rev.r.StatefulSet.Spec.Template.Spec.Containers {
+		if c.Name == "zookeeper" {
+			return c
+		}
+	}
+	panic("no zookeeper container")
+}
+
+// run is the command line that runs argv inside member i's container of
+// revision rev (its mounts, user and environment).
+func (c *cluster) run(rev *revision, i int, argv []string) *exec.Cmd {
+	ct := rev.container()
+	ps := rev.r.StatefulSet.Spec.Template.Spec.SecurityContext
+	user := fmt.Sprintf("--reuid=%d,--regid=%d,--groups=%d,--no-new-privs", *ps.RunAsUser, *ps.RunAsGroup, *ps.FSGroup)
+	args := []string{"netns", "exec", fmt.Sprintf("zks%d", i), "unshare", "--mount", "--uts", "--propagation", "private", "--",
+		filepath.Join(c.root, "e2e", "backup", "zkrun", "container.sh"), podName(i), "true", user}
+	for _, vm := range ct.VolumeMounts {
+		args = append(args, c.volume(rev, i, vm.Name)+":"+filepath.Clean(vm.MountPath)+":"+map[bool]string{true: "ro", false: "rw"}[vm.ReadOnly])
+	}
+	args = append(append(args, "--"), argv...)
+	cmd := exec.Command("ip", args...)
+	cmd.Env = c.env(ct, i)
+	cmd.Dir = "/"
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	return cmd
+}
+
+// volume is the directory behind a pod volume: ConfigMaps per revision,
+// claims per ordinal (they outlive pods), emptyDirs per pod run,
+// Secrets from the test's own values.
+func (c *cluster) volume(rev *revision, i int, name string) string {
+	if d, ok := rev.cmDirs[name]; ok {
+		return d
+	}
+	var dir string
+	for _, v := range rev.r.StatefulSet.Spec.Template.Spec.Volumes {
+		if v.Name != name {
+			continue
+		}
+		switch {
+		case v.EmptyDir != nil:
+			dir = filepath.Join(c.dir, "emptydir", podName(i), name)
+		case v.Secret != nil:
+			dir = filepath.Join(c.dir, "secret", v.Secret.SecretName)
+			must(c.t, os.MkdirAll(dir, 0o755))
+			for k, val := range c.secrets[v.Secret.SecretName] {
+				must(c.t, os.WriteFile(filepath.Join(dir, k), []byte(val), 0o440))
+			}
+		}
+	}
+	if dir == "" {
+		dir = filepath.Join(c.dir, "pv", name+"-"+podName(i))
+	}
+	must(c.t, os.MkdirAll(dir, 0o2775))
+	zkrun.Must(c.t, "chown", "-R", "1000:1000", dir)
+	return dir
+}
+
+func (c *cluster) env(ct corev1.Container, i int) []string {
+	env := []string{"PATH=" + filepath.Join(c.zkHome, "bin") + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+		"HOSTNAME=" + podName(i), "ZKFN_ZK_LOG4J_DIR=" + filepath.Join(c.root, "hack", "zookeeper", "log4j"), "ZK_SERVER_HEAP=128"}
+	for _, ev := range ct.Env {
+		if ev.ValueFrom == nil && ev.Name != "ZK_SERVER_HEAP" {
+			env = append(env, ev.Name+"="+ev.Value)
+		}
+	}
+	return env
+}
+
+// ordinals are the pods that exist, in order.
+func (c *cluster) ordinals() []int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []int
+	for i := range c.pods {
+		out = append(out, i)
+	}
+	sort.Ints(out)
+	return out
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

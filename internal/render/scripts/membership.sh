@@ -1,0 +1,106 @@
+# Rendered by zookeeper-fn. Sourced by start.sh when spec.membership is
+# set: ZooKeeper's dynamic reconfiguration decides who votes, not the
+# server lines of the ConfigMap. Uses myid, host, conf_dir, data_dir and
+# servers from start.sh.
+#
+# - A member first asks the members the spec names (their client ports,
+#   the conf four-letter word) for the membership they serve. A member
+#   that answers runs in a quorum, so its membership is the ensemble's.
+# - Nobody answers: the member restarts with the membership it persisted
+#   on its data volume (a whole-ensemble restart), or, if it is server 1
+#   and has never run, it founds the ensemble alone. Any other member
+#   waits: two empty members must never form a majority of their own.
+# - A member that is not a voter of that membership starts as a
+#   non-voting follower (it lists itself, without a version, so it adopts
+#   the leader's newer configuration) and, once it has synced, adds
+#   itself with reconfig (reconfig.sh). Readiness waits for that.
+# - stop.sh (preStop) removes the member again before it stops, so a
+#   scale-down never leaves votes behind that nobody casts.
+
+zk_client_port=2181
+work_cfg="$data_dir/zoo.cfg"
+
+# conf_of HOST: the membership lines HOST serves, or nothing.
+conf_of() {
+  local reply
+  reply=$(timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2" && printf conf >&3 && cat <&3' _ "$1" "$zk_client_port" 2>/dev/null) || true
+  printf '%s\n' "$reply" | sed -n '/^membership:/,$p' | grep -E '^server\.[0-9]+=' || true
+}
+
+# persisted: the dynamic file the last run of this member used (the
+# server moves the pointer in its working zoo.cfg on every reconfig).
+persisted() {
+  local f
+  f=$(sed -n 's/^dynamicConfigFile=//p' "$work_cfg" 2>/dev/null | tail -n 1)
+  if [ -n "$f" ] && [ -s "$f" ]; then grep -E '^server\.[0-9]+=' "$f"; fi
+}
+
+# is_voter: stdin lists this member without the observer role (a
+# rendered line names no role: participant is ZooKeeper's default).
+is_voter() { grep "^server\.$myid=" | grep -qv ':observer'; }
+
+own_line=$(grep "^server\.$myid=" "$servers")
+members=""
+for attempt in $(seq 1 90); do
+  for h in $(grep -v "^server\.$myid=" "$servers" | sed 's/^server\.[0-9]*=\([^:]*\):.*/\1/'); do
+    members=$(conf_of "$h")
+    [ -n "$members" ] && break 2
+  done
+  members=$(persisted || true)
+  [ -n "$members" ] && break
+  if [ "$myid" = 1 ] && [ ! -e "$data_dir/version-2" ]; then
+    echo "zookeeper-fn: no member answers and this volume has never served: server 1 founds the ensemble" >&2
+    members=$own_line
+    break
+  fi
+  [ "$attempt" = 1 ] && echo "zookeeper-fn: waiting for a member of the ensemble to answer (server $myid joins, it never founds)" >&2
+  sleep 2
+done
+if [ -z "$members" ]; then
+  echo "zookeeper-fn: no member of the ensemble answered and this volume holds no membership; is server 1 (pod ${host%-*}-0) running?" >&2
+  exit 1
+fi
+
+if printf '%s\n' "$members" | is_voter; then
+  join=false
+else
+  members=$(printf '%s\n%s\n' "$members" "$own_line" | grep -v "^server\.$myid=.*:observer" | sort -u)
+  join=true
+fi
+
+dyn="$data_dir/zoo.cfg.dynamic.start"
+printf '%s\n' "$members" >"$dyn.tmp"
+mv "$dyn.tmp" "$dyn"
+{
+  cat "$cfg"
+  # zoo.cfg may end without a newline.
+  printf '\ndynamicConfigFile=%s\n' "$dyn"
+} >"$work_cfg.tmp"
+mv "$work_cfg.tmp" "$work_cfg"
+echo "zookeeper-fn: membership at start (join=$join):" >&2
+sed 's/^/  /' "$dyn" >&2
+
+# ZOOCFG is relative to ZOOCFGDIR in zkEnv.sh.
+export ZOOCFG="..$work_cfg"
+# The superuser that may run reconfig: its digest, computed here with
+# ZooKeeper's own tool from the password file, so neither appears in the
+# pod spec.
+zk_home=$(cd "$(dirname "$(command -v zkServer.sh)")/.." && pwd)
+superuser_password=$(cat "$ZKFN_SUPERUSER_FILE")
+super_digest=$(java -Xmx32m -cp "$zk_home/lib/*" org.apache.zookeeper.server.auth.DigestAuthenticationProvider "super:$superuser_password" 2>/dev/null | sed -n 's/^.*->//p' | tail -n 1)
+unset superuser_password
+if [ -z "$super_digest" ]; then
+  echo "zookeeper-fn: could not compute the superuser digest with $zk_home/lib" >&2
+  exit 1
+fi
+export SERVER_JVMFLAGS="${SERVER_JVMFLAGS:-} -Dzookeeper.DigestAuthenticationProvider.superDigest=$super_digest"
+
+if [ "$join" = true ]; then
+  # Once this member follows (non-voting), it adds itself as a voter.
+  (
+    until [ "$(conf_of 127.0.0.1 | grep -c .)" -gt 0 ] && bash "$conf_dir/reconfig.sh" add "$own_line"; do
+      sleep 2
+    done
+    echo "zookeeper-fn: server $myid is a voter" >&2
+  ) &
+fi
