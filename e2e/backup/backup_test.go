@@ -22,8 +22,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zookeeper-fn/zookeeper-fn/e2e/backup/zkrun"
 	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/zkrun"
 )
 
 type sandboxInput struct {
@@ -75,15 +75,7 @@ func reexec(t *testing.T, backup, restore, claim string, s3 *s3Input) {
 	r := zkrun.Parse(t, []byte(in.Restore))
 	b.Container(t, "backup")
 	r.Container(t, "restore")
-	dirs := map[string]bool{}
-	for _, d := range append(b.MountDirs(), r.MountDirs()...) {
-		dirs[d] = true
-	}
-	var all []string
-	for d := range dirs {
-		all = append(all, d)
-	}
-	zkrun.Reexec(t, root, all, in)
+	zkrun.Reexec(t, in, b, r)
 }
 
 // target is where the archives are, as the test inspects it.
@@ -136,10 +128,9 @@ func podArchives(t *testing.T, tg target, pod string) []string {
 
 func inSandbox(t *testing.T) {
 	var in sandboxInput
-	work := zkrun.Input(t, &in)
-	zkrun.SetupNetwork(t)
+	sb := zkrun.Enter(t, &in)
+	work := sb.Dir
 	claims := filepath.Join(work, "claims")
-	cp := zkrun.TreeClient(t, zkrun.Root(), filepath.Join(work, "client"))
 	var tg target = volumeTarget(filepath.Join(claims, in.BackupClaim))
 	var s3 *fakeS3
 	secrets := map[string]map[string]string{}
@@ -157,12 +148,11 @@ func inSandbox(t *testing.T) {
 	// 1. The original ensemble and a known tree, long enough to span
 	// several snapshots (snapCount 40), ending after the newest snapshot
 	// so that only the transaction logs hold the last writes.
-	a := zkrun.NewEnsemble(t, zkrun.Parse(t, []byte(in.Backup)), zkrun.Root(), filepath.Join(work, "original"), claims, "a")
-	a.Secrets = secrets
-	a.StartAll(t, 120*time.Second)
-	a.Tree(t, cp, "load", []byte(tree(in.TreeNodes)))
-	lastZxid := tailAfterSnapshots(t, a, cp, in.SnapshotsAtLeast)
-	want := a.Tree(t, cp, "dump", nil)
+	a := sb.NewEnsemble(t, zkrun.Parse(t, []byte(in.Backup)), zkrun.Options{Name: "original", Claims: claims, Secrets: secrets})
+	a.StartAll(t, formationBound)
+	a.Load(t, tree(in.TreeNodes))
+	lastZxid := tailAfterSnapshots(t, a, in.SnapshotsAtLeast)
+	want := dump(t, a)
 	must(t, os.WriteFile(filepath.Join(work, "original.dump"), []byte(want), 0o644))
 	if n := strings.Count(want, "\n"); n < in.TreeNodes {
 		t.Fatalf("the dump holds %d znodes, want at least %d", n, in.TreeNodes)
@@ -195,15 +185,10 @@ func inSandbox(t *testing.T) {
 
 	// 3. Destroy the ensemble and every member's volumes.
 	a.Destroy()
-	for _, d := range []string{"pv", "emptydir"} {
-		if err := os.RemoveAll(filepath.Join(a.Dir, d)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	a.DeleteVolumes(t)
 
 	// 4. A fresh ensemble: the restore init containers, then the servers.
-	b := zkrun.NewEnsemble(t, zkrun.Parse(t, []byte(in.Restore)), zkrun.Root(), filepath.Join(work, "restored"), claims, "b")
-	b.Secrets = secrets
+	b := sb.NewEnsemble(t, zkrun.Parse(t, []byte(in.Restore)), zkrun.Options{Name: "restored", Claims: claims, Secrets: secrets})
 	for _, m := range b.Members {
 		out, err := m.RunToEnd(t, "restore", 120*time.Second)
 		if err != nil {
@@ -218,8 +203,8 @@ func inSandbox(t *testing.T) {
 	if out, err := b.Members[0].RunToEnd(t, "restore", 60*time.Second); err != nil || !strings.Contains(out, "nothing to restore") {
 		t.Fatalf("a second restore on a filled volume: %v\n%s", err, out)
 	}
-	b.StartAll(t, 120*time.Second)
-	got := b.Tree(t, cp, "dump", nil)
+	b.StartAll(t, formationBound)
+	got := dump(t, b)
 	must(t, os.WriteFile(filepath.Join(work, "restored.dump"), []byte(got), 0o644))
 	if got != want {
 		t.Fatalf("the restored tree differs from the original:\n%s", diff(want, got))
@@ -231,6 +216,16 @@ func inSandbox(t *testing.T) {
 			t.Errorf("the S3 server saw %v; want the archives PUT, listed and pruned, and fetched by the restore", s3.requests)
 		}
 	}
+}
+
+// formationBound bounds an ensemble's start, JVM start-up included, on
+// a busy 2-core machine.
+const formationBound = 240 * time.Second
+
+// dump is the whole tree, one line a znode, as one string.
+func dump(t *testing.T, e *zkrun.Ensemble) string {
+	t.Helper()
+	return strings.Join(e.Dump(t), "\n") + "\n"
 }
 
 // tree is the known tree: parents first, data that names each node.
@@ -250,15 +245,15 @@ func tree(n int) string {
 // snapshots after the empty one, then writes markers until the last
 // write is newer than every member's newest snapshot; it returns the
 // zxid of that last write.
-func tailAfterSnapshots(t *testing.T, e *zkrun.Ensemble, cp string, want int) int64 {
+func tailAfterSnapshots(t *testing.T, e *zkrun.Ensemble, want int) int64 {
 	t.Helper()
 	for try := 0; try < 20; try++ {
-		e.Tree(t, cp, "load", []byte(fmt.Sprintf("/backup-e2e-tail-%02d\tafter the snapshots\n", try)))
+		e.Load(t, fmt.Sprintf("/backup-e2e-tail-%02d\tafter the snapshots\n", try))
 		last := leaderZxid(t, e)
 		newest, enough := int64(-1), true
 		zkrun.WaitFor(2*time.Second, func() bool { return false }) // let a snapshot in progress land
 		for _, m := range e.Members {
-			snaps := snapshotZxids(t, filepath.Join(m.ClaimDir("data"), "version-2"))
+			snaps := snapshotZxids(t, filepath.Join(m.VolumeDir(t, "data"), "version-2"))
 			if len(snaps) < want+1 {
 				enough = false
 			}
