@@ -15,7 +15,7 @@ import (
 // the pod's. The official image runs a replaced command as root when
 // neither says.
 type user struct {
-	uid, gid, fsGroup int // fsGroup -1: none
+	uid, gid, fsGroup  int // fsGroup -1: none
 	roRoot, noNewPrivs bool
 }
 
