@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -61,9 +60,9 @@ func (m *Member) diagnose(t testing.TB, b *strings.Builder) {
 // (the JVM attach mechanism needs both); when that fails, SIGQUIT makes
 // the JVM print the dump into its own log.
 func (m *Member) threadDump(t testing.TB, p *Proc) string {
-	out, code, err := m.Exec(t, 30*time.Second, "jcmd", "-J-Xmx32m", strconv.Itoa(p.Pid()), "Thread.print", "-l")
+	out, code, err := m.Exec(t, 30*time.Second, "jcmd", "-J-Xmx32m", fmt.Sprint(p.Pid()), "Thread.print", "-l")
 	if err == nil && code == 0 {
-		return strings.TrimSpace(out)
+		return compactDump(out)
 	}
 	before, _ := os.ReadFile(p.Log)
 	p.Signal(syscall.SIGQUIT)
@@ -74,6 +73,24 @@ func (m *Member) threadDump(t testing.TB, p *Proc) string {
 		dump = string(after[len(before):])
 	}
 	return fmt.Sprintf("(jcmd: exit %d, %v: %s; the JVM's own dump after SIGQUIT follows)\n%s", code, err, strings.TrimSpace(out), dump)
+}
+
+// compactDump drops the thread list's address block ("Threads class SMR
+// info"), which says nothing a reader of a failure can use.
+func compactDump(dump string) string {
+	var b strings.Builder
+	skip := false
+	for _, l := range strings.Split(strings.TrimSpace(dump), "\n") {
+		switch {
+		case strings.HasPrefix(l, "Threads class SMR info:"):
+			skip = true
+		case skip && l == "}":
+			skip = false
+		case !skip:
+			b.WriteString(l + "\n")
+		}
+	}
+	return b.String()
 }
 
 // listing lists a directory tree with sizes, modes and owners, at most
