@@ -42,12 +42,12 @@ func (m *Member) diagnose(t testing.TB, b *strings.Builder) {
 		fmt.Fprintf(b, "---- srvr (err %v):\n%s\n", err, strings.TrimSpace(srvr))
 		fmt.Fprintf(b, "---- thread dump of pid %d:\n%s\n", p.Pid(), m.threadDump(t, p))
 		mi, err := os.ReadFile(fmt.Sprintf("/proc/%d/mountinfo", p.Pid()))
-		fmt.Fprintf(b, "---- /proc/%d/mountinfo (err %v):\n%s", p.Pid(), err, mi)
+		fmt.Fprintf(b, "---- /proc/%d/mountinfo (err %v):\n%s", p.Pid(), err, m.e.sb.ownMounts(string(mi)))
 	} else {
 		fmt.Fprintf(b, "server not running (exit status %d)\n", p.ExitCode())
 	}
 	for _, vm := range m.e.R.Container(t, ServerContainer).VolumeMounts {
-		if _, cm := m.e.cmDirs[vm.Name]; cm {
+		if m.e.readOnlyVolume(vm.Name) {
 			continue
 		}
 		dir := m.VolumeDir(t, vm.Name)
@@ -73,6 +73,23 @@ func (m *Member) threadDump(t testing.TB, p *Proc) string {
 		dump = string(after[len(before):])
 	}
 	return fmt.Sprintf("(jcmd: exit %d, %v: %s; the JVM's own dump after SIGQUIT follows)\n%s", code, err, strings.TrimSpace(out), dump)
+}
+
+// ownMounts drops the mountinfo lines of the sandbox's own construction
+// (its root's bind mounts, seen under <Dir>/root), which every member
+// shares and none uses.
+func (s *Sandbox) ownMounts(mountinfo string) string {
+	var b strings.Builder
+	hidden := 0
+	for _, l := range strings.SplitAfter(mountinfo, "\n") {
+		if f := strings.Fields(l); len(f) > 4 && strings.HasPrefix(f[4], filepath.Join(s.Dir, "root")) {
+			hidden++
+			continue
+		}
+		b.WriteString(l)
+	}
+	fmt.Fprintf(&b, "(%d mounts of the sandbox's root under %s left out)\n", hidden, filepath.Join(s.Dir, "root"))
+	return b.String()
 }
 
 // compactDump drops the thread list's address block ("Threads class SMR

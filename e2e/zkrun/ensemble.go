@@ -43,6 +43,7 @@ type Ensemble struct {
 	opts       Options
 	hosts      string            // the pods' DNS, as a hosts file
 	cmDirs     map[string]string // ConfigMap volume name -> its files
+	revision   int               // how many renderings were applied
 	clientLog  string
 	clientRuns int
 	destroyed  bool
@@ -75,33 +76,58 @@ func (s *Sandbox) NewEnsemble(t *testing.T, r *Rendered, o Options) *Ensemble {
 		t.Fatalf("ensemble %s: %v (two ensembles alive at once need two Options.Name)", o.Name, err)
 	}
 	e.clientLog = filepath.Join(e.Dir, "client.log")
-	port, err := r.ZooCfg.ClientPort()
-	must0(t, err)
-	e.Port = port
-	e.writeConfigMaps(t)
-
-	var hosts strings.Builder
-	hosts.WriteString("127.0.0.1 localhost\n")
+	e.hosts = filepath.Join(e.Dir, "hosts")
 	t.Cleanup(func() {
 		if t.Failed() {
 			e.Diagnose(t)
 		}
 		e.Destroy()
 	})
-	for i := 0; i < r.Replicas(); i++ {
-		m := &Member{e: e, Ord: i, Pod: fmt.Sprintf("%s-%d", r.StatefulSet.Name, i), FQDN: r.PodDNSName(i, o.ClusterDomain),
-			volumes: map[string]string{}, procs: map[string]*Proc{}}
-		m.netns, m.IP, m.release = s.memberNetns(t)
-		e.Members = append(e.Members, m)
-		fmt.Fprintf(&hosts, "%s %s %s\n", m.IP, m.FQDN, m.Pod)
-	}
-	e.hosts = filepath.Join(e.Dir, "hosts")
-	writeFile(t, e.hosts, hosts.String(), 0o644)
+	e.apply(t, r)
 	return e
 }
 
-// writeConfigMaps writes every ConfigMap volume's keys as files, with the
-// volume's defaultMode, as the kubelet does; zoo.cfg exactly as rendered
+// Apply is `kubectl apply` of a new rendering of the same StatefulSet:
+// from now on members start from r (its ConfigMaps, commands,
+// environment and probes); running containers keep what they started
+// with; members are added up to r's replicas, and none is removed when
+// it shrinks (stopping them is the test's part of the controller; their
+// volumes stay, as claims do).
+func (e *Ensemble) Apply(t *testing.T, r *Rendered) {
+	t.Helper()
+	old, sts := e.R.StatefulSet, r.StatefulSet
+	if sts.Name != old.Name || sts.Namespace != old.Namespace || sts.Spec.ServiceName != old.Spec.ServiceName {
+		t.Fatalf("Apply: %s/%s (service %s) is not the StatefulSet %s/%s (service %s) of this ensemble",
+			sts.Namespace, sts.Name, sts.Spec.ServiceName, old.Namespace, old.Name, old.Spec.ServiceName)
+	}
+	e.apply(t, r)
+}
+
+// apply makes r the ensemble's rendering: its ConfigMaps' files, the
+// client port, and a member (network namespace, DNS name) per replica.
+func (e *Ensemble) apply(t *testing.T, r *Rendered) {
+	t.Helper()
+	port, err := r.ZooCfg.ClientPort()
+	must0(t, err)
+	e.R, e.Port = r, port
+	e.revision++
+	e.writeConfigMaps(t)
+	for i := len(e.Members); i < r.Replicas(); i++ {
+		m := &Member{e: e, Ord: i, Pod: fmt.Sprintf("%s-%d", r.StatefulSet.Name, i), FQDN: r.PodDNSName(i, e.opts.ClusterDomain),
+			volumes: map[string]string{}, procs: map[string]*Proc{}}
+		m.netns, m.IP, m.release = e.sb.memberNetns(t)
+		e.Members = append(e.Members, m)
+	}
+	var hosts strings.Builder
+	hosts.WriteString("127.0.0.1 localhost\n")
+	for _, m := range e.Members {
+		fmt.Fprintf(&hosts, "%s %s %s\n", m.IP, m.FQDN, m.Pod)
+	}
+	writeFile(t, e.hosts, hosts.String(), 0o644)
+}
+
+// writeConfigMaps writes every ConfigMap volume's keys as files of this
+// revision, with the volume's defaultMode, as the kubelet does; zoo.cfg exactly as rendered
 // plus, when needed, the metrics override.
 func (e *Ensemble) writeConfigMaps(t *testing.T) {
 	t.Helper()
@@ -117,7 +143,7 @@ func (e *Ensemble) writeConfigMaps(t *testing.T) {
 		if v.ConfigMap.DefaultMode != nil {
 			mode = os.FileMode(*v.ConfigMap.DefaultMode)
 		}
-		dir := filepath.Join(e.Dir, "configmap", v.Name)
+		dir := filepath.Join(e.Dir, "configmap", fmt.Sprint(e.revision), v.Name)
 		must0(t, os.MkdirAll(dir, 0o755))
 		for k, val := range cm.Data {
 			if k == "zoo.cfg" && strings.Contains(val, prometheusProvider) {

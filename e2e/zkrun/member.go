@@ -37,7 +37,7 @@ type Member struct {
 // template and member (it outlives the member's processes, as a
 // PersistentVolume outlives its pod), one per member for an emptyDir, one
 // per claim in Options.Claims for a persistentVolumeClaim, the files of a
-// ConfigMap. It is created with the ownership the pod's fsGroup gives it.
+// ConfigMap or of a Secret (from Options.Secrets). It is created with the ownership the pod's fsGroup gives it.
 func (m *Member) VolumeDir(t testing.TB, name string) string {
 	t.Helper()
 	if d, ok := m.volumes[name]; ok {
@@ -58,8 +58,10 @@ func (m *Member) VolumeDir(t testing.TB, name string) string {
 		dir = filepath.Join(e.opts.Claims, v.PersistentVolumeClaim.ClaimName)
 	case v.EmptyDir != nil:
 		dir = filepath.Join(e.Dir, "emptydir", m.Pod, name)
+	case v.Secret != nil:
+		return e.writeSecret(t, v)
 	default:
-		t.Fatalf("volume %s: zkrun knows configMap, emptyDir, persistentVolumeClaim volumes and claim templates", name)
+		t.Fatalf("volume %s: zkrun knows configMap, secret, emptyDir, persistentVolumeClaim volumes and claim templates", name)
 	}
 	must0(t, os.MkdirAll(dir, 0o755))
 	// The kubelet's fsGroup ownership: group-owned, group-writable, setgid.
@@ -113,7 +115,7 @@ func (m *Member) containerArgs(t testing.TB, c corev1.Container) []string {
 			t.Fatalf("volumeMount %s of %s uses subPath, which zkrun does not handle", vm.Name, c.Name)
 		}
 		mode := "rw"
-		if _, cm := e.cmDirs[vm.Name]; vm.ReadOnly || cm {
+		if vm.ReadOnly || e.readOnlyVolume(vm.Name) {
 			mode = "ro"
 		}
 		args = append(args, m.VolumeDir(t, vm.Name)+":"+filepath.Clean(vm.MountPath)+":"+mode)
@@ -199,4 +201,31 @@ func (m *Member) Stop(t testing.TB) {
 	if p := m.procs[ServerContainer]; p != nil && !p.Stop(grace) {
 		t.Fatalf("%s still runs after SIGTERM and SIGKILL", m.Pod)
 	}
+}
+
+// readOnlyVolume reports whether the kubelet mounts volume name read-only
+// whatever the volumeMount says: ConfigMaps and Secrets.
+func (e *Ensemble) readOnlyVolume(name string) bool {
+	v, ok := e.R.volume(name)
+	return ok && (v.ConfigMap != nil || v.Secret != nil)
+}
+
+// writeSecret writes a Secret volume's keys from Options.Secrets, with the
+// volume's defaultMode, and returns its directory.
+func (e *Ensemble) writeSecret(t testing.TB, v corev1.Volume) string {
+	t.Helper()
+	data, ok := e.opts.Secrets[v.Secret.SecretName]
+	if !ok {
+		t.Fatalf("volume %s: Options.Secrets has no Secret %s", v.Name, v.Secret.SecretName)
+	}
+	mode := os.FileMode(0o644)
+	if v.Secret.DefaultMode != nil {
+		mode = os.FileMode(*v.Secret.DefaultMode)
+	}
+	dir := filepath.Join(e.Dir, "secret", v.Secret.SecretName)
+	must0(t, os.MkdirAll(dir, 0o755))
+	for k, val := range data {
+		writeFile(t, filepath.Join(dir, k), val, mode)
+	}
+	return dir
 }
