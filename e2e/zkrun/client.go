@@ -59,6 +59,8 @@ func (e *Ensemble) Client(t testing.TB, c Call, ops ...string) ClientResult {
 		c.Wait = 20 * time.Second
 	}
 	cp := []string{e.sb.clientDir, "/usr/share/java/zookeeper.jar", "/usr/share/java/slf4j-log4j12.jar", "/usr/share/java/log4j-1.2.jar"}
+	// Netty: the TLS client (zookeeper.clientCnxnSocket=...ClientCnxnSocketNetty).
+	cp = append(cp, nettyJars...)
 	args := []string{"netns", "exec", clientNS, "java", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
 		"-Djdk.net.hosts.file=" + e.hosts,
 		"-Dlog4j.configuration=file:" + filepath.Join(e.sb.repo, "hack", "zookeeper", "log4j", "client.properties"),
@@ -78,6 +80,13 @@ func (e *Ensemble) Client(t testing.TB, c Call, ops ...string) ClientResult {
 	}
 	return res
 }
+
+// nettyJars are Debian's Netty jars that ZooKeeper's Netty transport needs
+// (the official image ships them in its lib directory).
+var nettyJars = []string{"/usr/share/java/netty-buffer.jar", "/usr/share/java/netty-codec.jar",
+	"/usr/share/java/netty-common.jar", "/usr/share/java/netty-handler.jar", "/usr/share/java/netty-resolver.jar",
+	"/usr/share/java/netty-transport.jar", "/usr/share/java/netty-transport-native-unix-common.jar",
+	"/usr/share/java/netty-transport-native-epoll.jar"}
 
 func countConnects(ops []string) int {
 	n := 0

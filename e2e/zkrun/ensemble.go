@@ -3,6 +3,7 @@
 package zkrun
 
 import (
+	"crypto/tls"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -38,6 +39,9 @@ type Ensemble struct {
 	// ClientJVMFlags are added to every Java client run (TLS settings,
 	// -Djute.maxbuffer, ...).
 	ClientJVMFlags []string
+	// FourLetterTLS, when set, makes four-letter words (Mode, Formed)
+	// use TLS on Port: for ensembles whose plaintext client port is closed.
+	FourLetterTLS *tls.Config
 
 	sb         *Sandbox
 	opts       Options

@@ -225,7 +225,14 @@ func (e *Ensemble) writeSecret(t testing.TB, v corev1.Volume) string {
 	dir := filepath.Join(e.Dir, "secret", v.Secret.SecretName)
 	must0(t, os.MkdirAll(dir, 0o755))
 	for k, val := range data {
-		writeFile(t, filepath.Join(dir, k), val, mode)
+		f := filepath.Join(dir, k)
+		writeFile(t, f, val, mode)
+		// The kubelet's fsGroup ownership of a read-only volume: group
+		// fsGroup, group-readable (volume.SetVolumeOwnership).
+		if fs := e.fsGroup(); fs >= 0 {
+			must0(t, os.Chown(f, 0, fs))
+			must0(t, os.Chmod(f, mode|0o440))
+		}
 	}
 	return dir
 }

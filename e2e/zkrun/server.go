@@ -4,6 +4,7 @@ package zkrun
 
 import (
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -18,7 +19,17 @@ import (
 // FourLetter sends a four-letter word to the member's client port and
 // returns the reply.
 func (m *Member) FourLetter(word string) (string, error) {
-	c, err := net.DialTimeout("tcp", net.JoinHostPort(m.IP, fmt.Sprint(m.e.Port)), 2*time.Second)
+	addr := net.JoinHostPort(m.IP, fmt.Sprint(m.e.Port))
+	var c net.Conn
+	var err error
+	if m.e.FourLetterTLS != nil {
+		// The client port speaks TLS only: the 4lw goes over TLS too.
+		cfg := m.e.FourLetterTLS.Clone()
+		cfg.ServerName = m.FQDN
+		c, err = tls.DialWithDialer(&net.Dialer{Timeout: 2 * time.Second}, "tcp", addr, cfg)
+	} else {
+		c, err = net.DialTimeout("tcp", addr, 2*time.Second)
+	}
 	if err != nil {
 		return "", err
 	}

@@ -98,6 +98,10 @@ func (z ZooCfg) ClientPort() (int, error) {
 	if spec == "" {
 		spec = z.Values["clientPort"]
 	}
+	if spec == "" {
+		// Plaintext closed (spec.security): clients and 4lw use TLS.
+		spec = z.Values["secureClientPort"]
+	}
 	if i := strings.LastIndex(spec, ":"); i >= 0 {
 		spec = spec[i+1:]
 	}

@@ -54,6 +54,8 @@ type Spec struct {
 	Monitoring Monitoring `json:"monitoring,omitempty"`
 	// Backup configures scheduled backups and restores (see backup.go).
 	Backup Backup `json:"backup,omitempty"`
+	// Security turns on TLS and authentication (see security.go).
+	Security Security `json:"security,omitempty"`
 }
 
 // JVM configures the Java process.

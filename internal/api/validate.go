@@ -46,6 +46,7 @@ func (z *ZookeeperSpec) Check() Problems {
 	z.checkRisks(&ps)
 	s.checkMonitoring(&ps)
 	s.checkBackup(&ps)
+	s.checkSecurity(&ps)
 	if errs := validation.IsDNS1123Subdomain(s.ClusterDomain); len(errs) > 0 {
 		ps.errorf("spec.clusterDomain", "%q is not a DNS domain (%s); use the cluster's domain, usually cluster.local", s.ClusterDomain, errs[0])
 	}

@@ -38,5 +38,6 @@ func Ensemble(z *api.ZookeeperSpec) []Object {
 	// Backup adds its sidecar and restore init container to the
 	// StatefulSet, and egress to an S3 target to the NetworkPolicy.
 	objs = append(objs, Backup(z, e, objs)...)
+	objs = append(objs, Secure(z, e, objs)...)
 	return objs
 }

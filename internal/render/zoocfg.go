@@ -39,7 +39,7 @@ func ZooCfg(z *api.ZookeeperSpec, e names.Ensemble) string {
 		fmt.Fprintf(&b, "%s=%s\n", k, props[k])
 	}
 	for i := 0; i < int(e.Replicas); i++ {
-		b.WriteString(ServerLine(e, i) + "\n")
+		b.WriteString(securedServerLine(z, ServerLine(e, i)) + "\n")
 	}
 	return b.String()
 }
@@ -88,6 +88,7 @@ func zooProperties(z *api.ZookeeperSpec) map[string]string {
 		p["localSessionsEnabled"] = "true"
 		p["localSessionsUpgradingEnabled"] = "true"
 	}
+	securityProperties(z, p)
 	for k, v := range zk.Config {
 		p[k] = v
 	}
