@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -160,7 +161,12 @@ func (s *Spec) checkSecurity(ps *Problems) {
 // checkSecurityConfig refuses zoo.cfg keys in spec.zookeeper.config that
 // the security section renders: two sources for one setting would fight.
 func (s *Spec) checkSecurityConfig(ps *Problems) {
+	keys := make([]string, 0, len(s.ZooKeeper.Config))
 	for k := range s.ZooKeeper.Config {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // deterministic results
+	for _, k := range keys {
 		if k == "admin.serverAddress" && s.Security.TLS != nil {
 			ps.errorf(fmt.Sprintf("spec.zookeeper.config[%s]", k), "is set while spec.security.tls is on: the admin server answers in plaintext, so it listens on 127.0.0.1 only (the probes use it there); remove the key")
 			continue
