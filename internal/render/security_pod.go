@@ -33,6 +33,7 @@ func securePod(z *api.ZookeeperSpec, e names.Ensemble, sts *appsv1.StatefulSet) 
 		appendJVMFlag(c, "-Djava.security.auth.login.config="+JAASFile)
 	}
 	c.Command = []string{"bash", ConfDir + "/" + KeySecureStart}
+	sts.Annotations[ReloaderAnnotation] = strings.Join(restartSecrets(z, e), ",")
 	if s.TLSClient() {
 		c.Ports = append(c.Ports, corev1.ContainerPort{Name: PortSecure, ContainerPort: api.SecureClientPort, Protocol: corev1.ProtocolTCP})
 	}
@@ -68,6 +69,24 @@ func removePort(ports []corev1.ContainerPort, name string) []corev1.ContainerPor
 		if p.Name != name {
 			out = append(out, p)
 		}
+	}
+	return out
+}
+
+// ReloaderAnnotation asks Stakater Reloader, where it runs, to roll the
+// StatefulSet when a listed Secret changes: the members read the TLS and
+// digest Secrets at start (docs/security.md, "Rotation"), and the rolling
+// update replaces one member at a time behind the readiness probe. The
+// function itself cannot see a Secret's contents in a GitOps stream.
+const ReloaderAnnotation = "secret.reloader.stakater.com/reload"
+
+func restartSecrets(z *api.ZookeeperSpec, e names.Ensemble) []string {
+	var out []string
+	if z.Spec.Security.TLS != nil {
+		out = append(out, TLSSecretName(z, e))
+	}
+	if d := z.Spec.Security.Digest; d != nil {
+		out = append(out, d.SecretName)
 	}
 	return out
 }

@@ -39,6 +39,7 @@ func TestSecurePod(t *testing.T) {
 	sts := statefulSet(t, objs)
 	c := findContainer(t, sts.Spec.Template.Spec.Containers, "zookeeper")
 	assert.Equal(t, []string{"bash", "/conf/secure-start.sh"}, c.Command)
+	assert.Equal(t, "zk-tls,users", sts.Annotations[ReloaderAnnotation], "a rotated Secret rolls the members where Reloader runs")
 	assert.Equal(t, []string{"bash", "/conf/probe-admin.sh", "ready"}, c.ReadinessProbe.Exec.Command)
 	assert.Equal(t, []string{"bash", "/conf/probe-admin.sh", "live"}, c.LivenessProbe.Exec.Command)
 	m := mountsByName(c)
