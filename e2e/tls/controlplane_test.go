@@ -67,6 +67,7 @@ func certManagerCRDs(t *testing.T) []byte {
 func TestSecuredExampleOnControlPlane(t *testing.T) {
 	crds := certManagerCRDs(t)
 	c := kube.StartCluster(t, kube.Options{Nodes: []kube.Node{{Name: "n1", Zone: "zone-a"}, {Name: "n2", Zone: "zone-b"}, {Name: "n3", Zone: "zone-c"}}})
+	kube.StartProvisioner(c) // the default StorageClass binds the members' claims
 	if stderr, err := c.Apply(crds, false); err != nil {
 		t.Fatalf("apply cert-manager CRDs: %v\n%s", err, stderr)
 	}
