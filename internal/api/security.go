@@ -147,6 +147,9 @@ func (s *Spec) checkSecurity(ps *Problems) {
 	} else if t.Client.ClientAuth != "none" && !*t.Client.Enabled {
 		ps.errorf(p+".client.clientAuth", "is %q but %s.client.enabled is false; enable TLS on the client port", t.Client.ClientAuth, p)
 	}
+	if t.Client.ClientAuth == "want" && *t.Client.Enabled {
+		ps.warnf(p+".client.clientAuth", "is want: clients without a certificate, or with one from another CA, still get in (only unauthenticated as x509); use need once every client has a certificate")
+	}
 	if !*t.Client.Enabled && !*t.Quorum.Enabled && !*t.Quorum.PortUnification {
 		ps.errorf(p, "uses TLS nowhere; set client.enabled, quorum.enabled or quorum.portUnification, or remove spec.security.tls")
 	}
