@@ -131,14 +131,7 @@ func (s *Spec) checkSecurity(ps *Problems) {
 			ps.errorf(p+".secretName", "%q is not a Secret name (%s)", clip(t.SecretName), errs[0])
 		}
 	}
-	if cm := t.CertManager; cm != nil {
-		if cm.IssuerRef.Name == "" {
-			ps.errorf(p+".certManager.issuerRef.name", "is required: name the cert-manager Issuer or ClusterIssuer that signs the members' certificate")
-		}
-		if k := cm.IssuerRef.Kind; k != "Issuer" && k != "ClusterIssuer" {
-			ps.errorf(p+".certManager.issuerRef.kind", "%q is not an issuer kind; use Issuer or ClusterIssuer", clip(k))
-		}
-	}
+	t.checkCertManager(ps)
 	if !*t.Client.Enabled && !*t.Client.Plaintext {
 		ps.errorf(p+".client.plaintext", "is false while %s.client.enabled is false: no client port would be open; enable TLS or keep the plaintext port", p)
 	}
@@ -158,6 +151,20 @@ func (s *Spec) checkSecurity(ps *Problems) {
 	}
 	if *t.Client.Enabled && *s.ZooKeeper.AdminServer.Port == SecureClientPort {
 		ps.errorf("spec.zookeeper.adminServer.port", "%d is the secure client port; choose another port", SecureClientPort)
+	}
+}
+
+func (t *TLS) checkCertManager(ps *Problems) {
+	const p = "spec.security.tls.certManager.issuerRef"
+	cm := t.CertManager
+	if cm == nil {
+		return
+	}
+	if cm.IssuerRef.Name == "" {
+		ps.errorf(p+".name", "is required: name the cert-manager Issuer or ClusterIssuer that signs the members' certificate")
+	}
+	if k := cm.IssuerRef.Kind; k != "Issuer" && k != "ClusterIssuer" {
+		ps.errorf(p+".kind", "%q is not an issuer kind; use Issuer or ClusterIssuer", clip(k))
 	}
 }
 
