@@ -7,7 +7,15 @@ SHELL := /bin/bash
 
 ZKFN_CACHE ?= $(HOME)/.cache/zookeeper-fn
 TOOLS_BIN  := $(ZKFN_CACHE)/bin
-VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# The version and commit stamped into the binary and the images, computed
+# once: the nearest v* tag, or v0.0.0-dev.<sha> before the first one.
+ifeq ($(origin VERSION),undefined)
+VERSION    := $(shell hack/release/version.sh)
+endif
+ifeq ($(origin COMMIT),undefined)
+COMMIT     := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+endif
+LDFLAGS    := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BIN        := $(CURDIR)/bin/zookeeper-fn
 KUSTOMIZE_VERSION := v5.8.2
 KUSTOMIZE  := $(TOOLS_BIN)/kustomize-$(KUSTOMIZE_VERSION)
@@ -17,6 +25,7 @@ KUSTOMIZE  := $(TOOLS_BIN)/kustomize-$(KUSTOMIZE_VERSION)
 export ZKFN_CACHE
 export ZKFN_BIN := $(BIN)
 export KUSTOMIZE
+export VERSION COMMIT
 
 # Each mk/<area>.mk adds its suites to TEST_TARGETS (run by `make test`)
 # and BENCH_TARGETS (run by `make bench`), and may add tools.
@@ -24,21 +33,31 @@ TEST_TARGETS :=
 BENCH_TARGETS :=
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: build test unit integration lint demo bench tools clean update-golden
+# `make install` copies the binary here: $GOBIN when set, else $(PREFIX)/bin.
+PREFIX ?= /usr/local
+BINDIR ?= $(or $(GOBIN),$(PREFIX)/bin)
+
+.PHONY: build install test unit integration lint demo bench tools clean update-golden
 
 build: ## the exec binary, static and version-stamped
-	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BIN) ./fn
+	CGO_ENABLED=0 go build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./fn/zookeeper-fn
+
+install: build ## bin/zookeeper-fn into $GOBIN, else $(PREFIX)/bin (BINDIR=... to choose)
+	install -d "$(BINDIR)"
+	install -m 0755 $(BIN) "$(BINDIR)/zookeeper-fn"
+	@echo "installed $(BINDIR)/zookeeper-fn ($$("$(BINDIR)/zookeeper-fn" --version))"
 
 $(KUSTOMIZE):
 	hack/install-go-tool.sh sigs.k8s.io/kustomize/kustomize/v5 $(KUSTOMIZE_VERSION) kustomize
 
 tools: $(KUSTOMIZE)
 
-lint: ## gofmt and go vet, including the e2e packages
+lint: ## gofmt, go vet (including the e2e packages) and shellcheck on every shell script
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	go vet ./...
 	go vet -tags e2e ./...
+	hack/shellcheck.sh
 
 unit: ## table, golden and fuzz-seed tests; no external tools
 	go test ./internal/... ./fn/...
@@ -46,11 +65,14 @@ unit: ## table, golden and fuzz-seed tests; no external tools
 integration: build tools ## the real kustomize binary on every overlay
 	go test -tags e2e -count=1 ./e2e/kustomize/...
 
-test: lint unit integration $(TEST_TARGETS)
-	@echo "make test: all suites passed"
+test: ## every suite in turn, one line as each starts and ends (hack/suite.sh)
+	@MAKE="$(MAKE)" hack/suite.sh lint unit integration $(TEST_TARGETS)
 
-demo: build tools ## render overlays/prod through kustomize with the function
-	PATH="$(CURDIR)/bin:$$PATH" $(KUSTOMIZE) build --enable-alpha-plugins --enable-exec overlays/prod
+# Only the manifests reach stdout, so `make demo > prod.yaml` is valid YAML:
+# the build and the tool install report on stderr.
+demo: ## render overlays/prod through kustomize with the function
+	@$(MAKE) --no-print-directory build tools >&2
+	@PATH="$(CURDIR)/bin:$$PATH" $(KUSTOMIZE) build --enable-alpha-plugins --enable-exec overlays/prod
 
 update-golden:
 	go test ./internal/... -update
@@ -59,4 +81,4 @@ bench: build tools $(BENCH_TARGETS) ## benchmarks; not part of `make test`
 	go test -run '^$$' -bench . -benchmem ./internal/...
 
 clean:
-	rm -rf bin
+	rm -rf bin dist

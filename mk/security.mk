@@ -1,6 +1,7 @@
 # e2e-security: Pod Security Standards, kube-score, NetworkPolicy and
 # hardening checks on every overlay, the bad-input catalogue through the
-# built binary, and the validator mode under real kustomize.
+# built binary and the real kustomize, kpt and standalone output paths,
+# and the validator mode under real kustomize.
 # fuzz: each fuzzer for a few seconds (FUZZTIME); run longer by hand, e.g.
 #   make fuzz FUZZTIME=10m
 TEST_TARGETS += e2e-security fuzz
@@ -29,3 +30,4 @@ fuzz: ## each fuzzer for FUZZTIME, one fuzzer per go test run
 	go test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/api
 	go test -run '^$$' -fuzz '^FuzzProcess$$' -fuzztime $(FUZZTIME) ./internal/processor
 	go test -run '^$$' -fuzz '^FuzzExecuteMatchesFramework$$' -fuzztime $(FUZZTIME) ./internal/processor
+	go test -run '^$$' -fuzz '^FuzzValidSpecRendersValidObjects$$' -fuzztime $(FUZZTIME) ./internal/processor

@@ -202,32 +202,16 @@ func TestArgoCDPluginFailures(t *testing.T) {
 	}
 }
 
-// The discover rule claims kustomizations that run the function, valid or
-// not, and no others.
+// The discover rule is a file glob, which Argo CD evaluates itself (a
+// directory walk), instead of a command that runs kustomize for every
+// Application. What it claims is checked against the real argocd-cmp-server
+// in TestArgoCDCMPServer.
 func TestArgoCDPluginDiscovers(t *testing.T) {
 	p := loadPlugin(t)
-	find := p.Spec.Discover.Find.pluginCommand
-	require.NotEmpty(t, find.Command, "plugin.yaml has no discover.find.command")
-	bin := sidecarBin(t, true)
-	repo := repoCopy(t, "base", "overlays", "examples/container", "testdata/kustomize")
-	for _, tc := range []struct {
-		app   app
-		match bool
-	}{
-		{app{path: "overlays/prod"}, true},
-		{app{path: "overlays/dev"}, true},
-		{app{path: "testdata/kustomize/bad-even"}, true}, // an invalid spec is still ours: generate reports it
-		{app{path: "overlays", env: []string{"OVERLAY=staging"}}, true},
-		{app{path: "overlays"}, false},           // no kustomization here
-		{app{path: "base"}, false},               // a kustomization without the function
-		{app{path: "base/function"}, false},      // the wiring alone renders nothing
-		{app{path: "examples/container"}, false}, // needs a container engine, which a sidecar lacks
-		{app{path: "overlays", env: []string{"OVERLAY=../base"}}, false},
-	} {
-		o := runPlugin(t, find, repo, tc.app, bin)
-		require.NoError(t, o.err, "%+v: stderr:\n%s", tc.app, o.stderr)
-		require.Equal(t, tc.match, strings.TrimSpace(string(o.stdout)) != "", "%+v: stdout %q", tc.app, o.stdout)
-	}
+	d := p.Spec.Discover
+	require.Equal(t, "**/zookeeper.yaml", d.Find.Glob)
+	require.Empty(t, d.Find.Command, "a find command costs a process per Application")
+	require.Empty(t, d.FileName, "fileName wins over find.glob in Argo CD")
 }
 
 // The component adds the sidecar to argocd-repo-server the way the CMP

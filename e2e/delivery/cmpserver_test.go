@@ -117,7 +117,15 @@ func asJSON(t *testing.T, b []byte) []any {
 func TestArgoCDCMPServer(t *testing.T) {
 	client := harness.Tool(t, "ARGOCD_CMP_CLIENT", "e2e-delivery")
 	socks := startSidecar(t)
-	repo := repoCopy(t, "base", "overlays", "testdata/kustomize")
+	repo := repoCopy(t, "base", "overlays")
+	// An overlay with an invalid spec: discovered by its zookeeper.yaml, so
+	// the render error reaches the Application.
+	bad := filepath.Join(repo, "apps", "bad-even")
+	require.NoError(t, os.MkdirAll(bad, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(bad, "kustomization.yaml"), []byte(
+		"resources: [../../base]\npatches: [{path: zookeeper.yaml}]\ntransformers: [../../base/function]\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(bad, "zookeeper.yaml"), []byte(
+		"apiVersion: zookeeper-fn.dev/v1alpha1\nkind: ZookeeperSpec\nmetadata: {name: zk}\nspec: {replicas: 4}\n"), 0o644))
 	ask := func(args ...string) outcome {
 		return run(t, cmd{
 			env:  []string{"ARGOCD_PLUGINSOCKFILEPATH=" + socks},
@@ -149,14 +157,24 @@ func TestArgoCDCMPServer(t *testing.T) {
 	}
 
 	t.Run("invalid spec", func(t *testing.T) {
-		o := ask("-plugin", "zookeeper-fn-v1", "-path", "testdata/kustomize/bad-even")
-		require.Error(t, o.err)
-		require.Empty(t, o.stdout)
-		require.Contains(t, string(o.stderr), "spec.replicas")
+		for _, args := range [][]string{{"-plugin", "zookeeper-fn-v1"}, nil} {
+			o := ask(append(args, "-path", "apps/bad-even")...)
+			require.Error(t, o.err)
+			require.Empty(t, o.stdout)
+			require.Contains(t, string(o.stderr), "spec.replicas")
+		}
 	})
 	t.Run("not discovered", func(t *testing.T) {
-		o := ask("-path", "base")
+		o := ask("-path", "base/function")
 		require.Error(t, o.err)
 		require.Contains(t, string(o.stderr), "could not find plugin supporting the given repository")
+	})
+	// Naming the plugin does not skip discovery: Argo CD runs the rule and
+	// refuses an Application it does not match.
+	t.Run("named but not matched", func(t *testing.T) {
+		o := ask("-plugin", "zookeeper-fn-v1", "-path", "base/function")
+		require.Error(t, o.err)
+		require.Empty(t, o.stdout)
+		require.Contains(t, string(o.stderr), `could not find cmp-server plugin with name "zookeeper-fn-v1" supporting the given repository`)
 	})
 }

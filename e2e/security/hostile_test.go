@@ -28,6 +28,12 @@ type hostileCase struct {
 	Fix         []string `json:"fix"`
 	Exit        int      `json:"exit"`
 	Generate    string   `json:"generate,omitempty"`
+	// Kustomize, when set, is the message kustomize itself fails with
+	// before it runs the function (it refuses the stream on its own).
+	Kustomize string `json:"kustomize,omitempty"`
+	// Replaces lists "Kind/name" items of the input that an earlier render
+	// left and the function replaces.
+	Replaces []string `json:"replaces,omitempty"`
 }
 
 // TestHostileInputBinary feeds the bad-input catalogue to the built
@@ -72,9 +78,23 @@ func TestHostileInputBinary(t *testing.T) {
 				}
 				return
 			}
-			assert.Empty(t, stderr)
+			assertOnStderr(t, want, stderr)
 			assert.Contains(t, stdout, "kind: StatefulSet", "rendered")
 		})
+	}
+}
+
+// assertOnStderr: every result, warnings included, is on stderr, which is
+// all kustomize and Argo CD show of a run that succeeds.
+func assertOnStderr(t *testing.T, want []byte, stderr string) {
+	t.Helper()
+	var results framework.Results
+	require.NoError(t, kyaml.Unmarshal(want, &results))
+	for _, r := range results {
+		assert.Contains(t, stderr, r.Message, "every result is on stderr, warnings too")
+	}
+	if len(results) == 0 {
+		assert.Empty(t, stderr)
 	}
 }
 

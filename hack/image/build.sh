@@ -11,9 +11,10 @@
 #           no network, the host's Go module cache mounted read-only and its
 #           build cache shared.
 #
-# VERSION (default: git describe) is stamped into the binary and the image's
-# labels; `make image` passes the same VERSION as `make build`, so the image
-# and the exec binary print byte-identical output.
+# VERSION (default: hack/release/version.sh) and COMMIT (default: git
+# rev-parse HEAD) are stamped into the binary and the image's OCI labels;
+# `make image` passes the same ones as `make build`, so the image and the
+# exec binary print byte-identical output.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${ZKFN_CACHE:=$HOME/.cache/zookeeper-fn}"
@@ -21,7 +22,8 @@ export ZKFN_CACHE
 IMAGE=${IMAGE:-localhost/zookeeper-fn:dev}
 DOCKERFILE=${DOCKERFILE:-Dockerfile}
 BASE=${BASE:-distroless} # which stand-in replaces the final stage's base: distroless or busybox
-VERSION=${VERSION:-$(git describe --tags --always --dirty 2>/dev/null || echo dev)}
+VERSION=${VERSION:-$(hack/release/version.sh)}
+COMMIT=${COMMIT:-$(git rev-parse HEAD 2>/dev/null || echo unknown)}
 log() { echo "build.sh: $*" >&2; }
 
 eval "$(hack/image/engine.sh)"
@@ -29,7 +31,7 @@ start=$(date +%s)
 case "$ZKFN_ENGINE" in
 docker)
 	engine=docker
-	DOCKER_BUILDKIT=1 docker build -f "$DOCKERFILE" --build-arg "VERSION=$VERSION" -t "$IMAGE" . >&2
+	DOCKER_BUILDKIT=1 docker build -f "$DOCKERFILE" --build-arg "VERSION=$VERSION" --build-arg "COMMIT=$COMMIT" -t "$IMAGE" . >&2
 	;;
 podman)
 	engine=podman
@@ -59,7 +61,7 @@ podman)
 	podman build -f "$DOCKERFILE" --network none --pull=never \
 		-v "$(go env GOMODCACHE):/go/pkg/mod:ro" \
 		-v "$gocache:/host-gocache" --build-arg GOCACHE=/host-gocache \
-		"${args[@]}" --build-arg "VERSION=$VERSION" \
+		"${args[@]}" --build-arg "VERSION=$VERSION" --build-arg "COMMIT=$COMMIT" \
 		--build-arg GOPROXY=file:///go/pkg/mod/cache/download --build-arg GOSUMDB=off \
 		-t "$IMAGE" . >&2
 	;;

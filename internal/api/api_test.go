@@ -43,7 +43,7 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, "none", s.Placement.ZoneSpread)
 	assert.EqualValues(t, 2000, *s.ZooKeeper.TickTime)
 	assert.EqualValues(t, 5, *s.ZooKeeper.Autopurge.SnapRetainCount)
-	assert.EqualValues(t, 24, *s.ZooKeeper.Autopurge.PurgeInterval)
+	assert.EqualValues(t, 1, *s.ZooKeeper.Autopurge.PurgeInterval)
 	assert.Equal(t, []string{"srvr", "ruok", "mntr", "conf", "stat"}, s.ZooKeeper.FourLetterWords)
 	assert.True(t, *s.ZooKeeper.Metrics.Enabled)
 	assert.True(t, *s.NetworkPolicy.Enabled)
@@ -99,7 +99,7 @@ func TestProblems(t *testing.T) {
 		"pv relative path":      {"storage: {className: a, persistentVolumes: {path: d, nodes: [a, b, c]}}", "spec.storage.persistentVolumes.path", "absolute", false},
 		"bad anti-affinity":     {"placement: {antiAffinity: maybe}", "spec.placement.antiAffinity", "required, preferred or none", false},
 		"conflicting placement": {"placement: {antiAffinity: required, zoneSpread: required, topologyKey: topology.kubernetes.io/zone}", "spec.placement.topologyKey", "conflicts", false},
-		"unknown zoo.cfg key":   {"zookeeper: {config: {snapcount: '5'}}", "spec.zookeeper.config[snapcount]", `did you mean "snapCount"`, false},
+		"unknown zoo.cfg key":   {"zookeeper: {config: {snapcount: '5'}}", "spec.zookeeper.config[snapcount]", `did you mean snapCount?`, false},
 		"managed zoo.cfg key":   {"zookeeper: {config: {tickTime: '5'}}", "spec.zookeeper.config[tickTime]", "spec.zookeeper.tickTime", false},
 		"server line in config": {"zookeeper: {config: {server.9: 'x'}}", "spec.zookeeper.config[server.9]", "managed", false},
 		"bad 4lw":               {"zookeeper: {fourLetterWords: [ruok, kill]}", "spec.zookeeper.fourLetterWords[1]", "not a four-letter word", false},
@@ -147,4 +147,44 @@ func TestMissingNamespaceWarns(t *testing.T) {
 	require.Len(t, ps, 1)
 	assert.Equal(t, "metadata.namespace", ps[0].Path)
 	assert.True(t, ps[0].Warning)
+}
+
+// TestPropertiesAndUnits: spec.zookeeper.config through the property
+// model, and the heap units (issue 12, classes 1, 2 and 6).
+func TestPropertiesAndUnits(t *testing.T) {
+	for name, tc := range map[string]struct{ spec, path, contains string }{
+		"typed value":       {"zookeeper: {config: {snapCount: lots}}", "spec.zookeeper.config[snapCount]", "is not an integer from 2"},
+		"prefixed key":      {"zookeeper: {config: {zookeeper.forceSync: 'no'}}", "spec.zookeeper.config[zookeeper.forceSync]", "did you mean forceSync?"},
+		"tls key":           {"zookeeper: {config: {ssl.quorum.keyStore.location: /k}}", "spec.zookeeper.config[ssl.quorum.keyStore.location]", "issue 15"},
+		"newline key":       {"zookeeper: {config: {\"a\\nb\": x}}", `spec.zookeeper.config[a\nb]`, "docs/zookeeper-properties.md"},
+		"session timeouts":  {"zookeeper: {config: {minSessionTimeout: '90000'}}", "spec.zookeeper.config[minSessionTimeout]", "above the maximum 40000"},
+		"bare heap":         {"jvm: {heap: 1024}", "spec.jvm.heap", "did you mean 1024Mi?"},
+		"small heap":        {"jvm: {heap: 32Mi}", "spec.jvm.heap", "minimum heap 64Mi"},
+		"tiny limit":        {"resources: {limits: {memory: 80Mi}}", "spec.resources.limits.memory", "below the minimum 64Mi"},
+		"tiny request":      {"resources: {requests: {memory: 50Mi}}", "spec.resources.requests.memory", "below the minimum 64Mi"},
+		"no memory":         {"resources: {requests: {cpu: '1'}}", "spec.resources.limits.memory", "default heap"},
+		"Xmx after space":   {"jvm: {flags: ['-Dx=1 -Xmx4g']}", "spec.jvm.flags[0]", "spec.jvm.heap"},
+		"MaxHeapSize":       {"jvm: {flags: ['-XX:MaxHeapSize=4g']}", "spec.jvm.flags[0]", "spec.jvm.heap"},
+		"MaxRAMPercentage":  {"jvm: {flags: ['-XX:MaxRAMPercentage=80']}", "spec.jvm.flags[0]", "spec.jvm.heap"},
+		"Xms above heap":    {"jvm: {heap: 512Mi, flags: ['-Xms1g']}", "spec.jvm.flags[0]", "within spec.jvm.heap (512Mi)"},
+		"property as flag":  {"jvm: {flags: ['-Dzookeeper.forceSync=no']}", "spec.jvm.flags[0]", "spec.zookeeper.config[forceSync]"},
+		"TLS as flag":       {"jvm: {flags: ['-Dzookeeper.sslQuorum=true']}", "spec.jvm.flags[0]", "issue 15"},
+		"read-only as flag": {"jvm: {flags: ['-Dreadonlymode.enabled=true']}", "spec.jvm.flags[0]", "spec.zookeeper.readOnlyMode"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, ps := decode(t, header+"spec:\n  "+tc.spec+"\n")
+			var msgs []string
+			for _, p := range ps {
+				if p.Path == tc.path && !p.Warning {
+					msgs = append(msgs, p.Message)
+				}
+			}
+			require.NotEmpty(t, msgs, "no error at %s; got %+v", tc.path, ps)
+			assert.Contains(t, strings.Join(msgs, "\n"), tc.contains)
+		})
+	}
+	for _, ok := range []string{"jvm: {heap: 64Mi, flags: ['-Xms64m', '-XX:+UseG1GC']}", "zookeeper: {config: {forceSync: 'no', jute.maxbuffer: '4194304', requestThrottleLimit: '10'}}"} {
+		_, ps := decode(t, header+"spec:\n  "+ok+"\n")
+		assert.False(t, ps.HasErrors(), "%s: %v", ok, ps)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -132,11 +133,18 @@ func (b *Backup) IntervalSeconds() int64 {
 	return int64(d / time.Second)
 }
 
+// The patterns compile on first use: most specs have no backup, and every
+// run of the function would pay for them at start-up.
 var (
-	bucketName  = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	keyPrefix   = regexp.MustCompile(`^[A-Za-z0-9!_.*'()/-]*$`)
-	archiveName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?-[0-9]+/[0-9]{8}T[0-9]{6}Z-[0-9a-f]{16}\.tar\.gz$`)
+	bucketName  = lazyRegexp(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	keyPrefix   = lazyRegexp(`^[A-Za-z0-9!_.*'()/-]*$`)
+	archiveName = lazyRegexp(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?-[0-9]+/[0-9]{8}T[0-9]{6}Z-[0-9a-f]{16}\.tar\.gz$`)
 )
+
+// lazyRegexp compiles pattern when first called.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
 
 func (s *Spec) checkBackup(ps *Problems) {
 	b := &s.Backup
@@ -163,7 +171,7 @@ func (s *Spec) checkBackup(ps *Problems) {
 	default:
 		b.S3.check(ps, p+".s3")
 	}
-	if r := b.Restore; r != nil && r.From != RestoreLatest && !archiveName.MatchString(r.From) {
+	if r := b.Restore; r != nil && r.From != RestoreLatest && !archiveName().MatchString(r.From) {
 		ps.errorf(p+".restore.from", "%q is not an archive the sidecar writes; use latest or <pod>/<YYYYMMDDTHHMMSSZ>-<zxid>.tar.gz, e.g. zk-0/20260101T000000Z-0000000100000002.tar.gz", r.From)
 	}
 	if b.Restore != nil {
@@ -198,15 +206,20 @@ func (t *S3Target) check(ps *Problems, p string) {
 	switch {
 	case t.Endpoint == "":
 		ps.errorf(p+".endpoint", "is required: the bucket service's base URL, e.g. https://s3.eu-west-1.amazonaws.com")
-	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || (u.Path != "" && u.Path != "/"):
-		ps.errorf(p+".endpoint", "%q is not an http(s) base URL without credentials, path or query (the bucket is a field of its own); use e.g. https://s3.eu-west-1.amazonaws.com", t.Endpoint)
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(t.Endpoint, "#") || (u.Path != "" && u.Path != "/"):
+		ps.errorf(p+".endpoint", "%q is not an http(s) base URL without credentials, path, query or #fragment (the bucket is a field of its own); use e.g. https://s3.eu-west-1.amazonaws.com", t.Endpoint)
+	default:
+		checkEndpointHost(ps, p+".endpoint", u)
+	}
+	switch {
+	case err != nil:
 	case u.Scheme == "http":
 		ps.warnf(p+".endpoint", "%q is plain http: archives and signed requests cross the network unencrypted; use https outside a trusted network", t.Endpoint)
 	}
-	if !bucketName.MatchString(t.Bucket) {
+	if !bucketName().MatchString(t.Bucket) {
 		ps.errorf(p+".bucket", "%q is not a bucket name: 3 to 63 lower-case letters, digits, dots and dashes", t.Bucket)
 	}
-	if !keyPrefix.MatchString(t.Prefix) || strings.HasPrefix(t.Prefix, "/") || strings.Contains(t.Prefix, "//") || path.Clean("/"+t.Prefix) != "/"+strings.TrimSuffix(t.Prefix, "/") {
+	if !keyPrefix().MatchString(t.Prefix) || strings.HasPrefix(t.Prefix, "/") || strings.Contains(t.Prefix, "//") || path.Clean("/"+t.Prefix) != "/"+strings.TrimSuffix(t.Prefix, "/") {
 		ps.errorf(p+".prefix", "%q is not a key prefix: use letters, digits and !_.*'()-/ without leading, doubled or dot segments, e.g. zookeeper/prod", t.Prefix)
 	}
 	if strings.ContainsAny(t.Region, " \t\n:") || t.Region == "" {

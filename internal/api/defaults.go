@@ -20,6 +20,8 @@ const (
 	// HeapPercent of the memory limit goes to the heap when the heap is not
 	// set: the rest covers metaspace, thread stacks and Netty's direct buffers.
 	HeapPercent = 75
+	// DefaultPurgeIntervalHours is autopurge.purgeInterval.
+	DefaultPurgeIntervalHours = 1
 )
 
 // DefaultFourLetterWords are whitelisted unless the user lists their own;
@@ -112,7 +114,12 @@ func (zk *ZooKeeper) defaults() {
 		zk.Autopurge = &Autopurge{}
 	}
 	setInt32(&zk.Autopurge.SnapRetainCount, 5)
-	setInt32(&zk.Autopurge.PurgeInterval, 24)
+	// Every hour: a busy ensemble writes a snapshot every snapCount
+	// transactions, and with a daily purge a day of snapshots and logs
+	// piles up on the data volume before the first purge (a full volume
+	// stops the member). Purging keeps the newest snapRetainCount and is
+	// cheap, so running it hourly costs nothing.
+	setInt32(&zk.Autopurge.PurgeInterval, DefaultPurgeIntervalHours)
 	setBool(&zk.ReadOnlyMode, false)
 	if len(zk.FourLetterWords) == 0 {
 		zk.FourLetterWords = append([]string(nil), DefaultFourLetterWords...)
@@ -135,7 +142,9 @@ func (zk *ZooKeeper) defaults() {
 }
 
 // HeapMiB is the -Xmx value in MiB: the explicit heap, or HeapPercent of
-// the memory limit (or request). Zero means "leave it to zkServer.sh".
+// the memory limit (or request). Validation refuses a spec where it is
+// below MinHeapMiB, so a valid spec never leaves the JVM on the image's
+// default heap.
 func (s *Spec) HeapMiB() int64 {
 	if s.JVM.Heap != nil {
 		return s.JVM.Heap.Value() / (1 << 20)

@@ -12,6 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 )
 
 // Limits on hostile input. A real spec is a few KiB with short values; the
@@ -31,9 +33,11 @@ var maxMemory = resource.MustParse("1Ti")
 
 // checkHostile holds the checks that keep legal-looking but broken or
 // unsafe values out of the rendered objects.
-func (z *ZookeeperSpec) checkHostile(ps *Problems) {
+func (z *ZookeeperSpec) checkHostile(ps *Problems, m membership.Membership, ok bool) {
 	s := &z.Spec
-	z.checkHostnameLength(ps)
+	if ok {
+		checkHostnameLength(ps, m)
+	}
 	s.checkMemoryBounds(ps)
 	s.checkSecrets(ps)
 	s.Placement.checkNodeRules(ps)
@@ -45,19 +49,15 @@ func (z *ZookeeperSpec) checkHostile(ps *Problems) {
 	}
 }
 
-// checkHostnameLength: the longest member hostname,
-// <name>-<ordinal>.<name>-headless.<namespace>.svc.<clusterDomain>, must be
-// a DNS name (at most 253 characters) or the members cannot resolve it.
-func (z *ZookeeperSpec) checkHostnameLength(ps *Problems) {
-	ns := z.Namespace
-	if ns == "" {
-		ns = "default"
+// checkHostnameLength: the longest member hostname must be a DNS name (at
+// most 253 characters) or the members cannot resolve it.
+func checkHostnameLength(ps *Problems, m membership.Membership) {
+	host := ""
+	for _, x := range m.Members {
+		if len(x.Host) >= len(host) { // the last of equals: the highest ordinal
+			host = x.Host
+		}
 	}
-	n := *z.Spec.Replicas
-	if n < 1 || n > MaxReplicas {
-		return
-	}
-	host := fmt.Sprintf("%s-%d.%s-headless.%s.svc.%s", z.Name, n-1, z.Name, ns, z.Spec.ClusterDomain)
 	if len(host) > validation.DNS1123SubdomainMaxLength {
 		ps.errorf("spec.clusterDomain", "makes the members' hostnames %d characters long (%s); DNS names have at most %d: use a shorter cluster domain, name or namespace", len(host), clip(host), validation.DNS1123SubdomainMaxLength)
 	}
@@ -77,15 +77,11 @@ func (s *Spec) checkMemoryBounds(ps *Problems) {
 	}
 }
 
-// checkSecrets keeps passwords out of zoo.cfg and the JVM flags: both end
-// up in plain objects (a ConfigMap, the pod spec) that anyone who can read
-// the namespace can read.
+// checkSecrets keeps passwords out of the JVM flags, which end up in the
+// pod spec that anyone who can read the namespace can read. zoo.cfg needs
+// no such check: the property model accepts no password key (TLS and
+// authentication keys are refused until issue 15).
 func (s *Spec) checkSecrets(ps *Problems) {
-	for k := range s.ZooKeeper.Config {
-		if strings.HasSuffix(strings.ToLower(k), "password") {
-			ps.errorf(fmt.Sprintf("spec.zookeeper.config[%s]", clip(k)), "is a password, and zoo.cfg is rendered into a ConfigMap, which is no place for secrets: use the %sPath property, which names a file (mounted from a Secret) holding the password", clip(k))
-		}
-	}
 	for i, f := range s.JVM.Flags {
 		if strings.Contains(strings.ToLower(f), "password=") {
 			ps.errorf(fmt.Sprintf("spec.jvm.flags[%d]", i), "sets a password on the command line, which ends up in the pod spec and the process list: use a password file mounted from a Secret instead")

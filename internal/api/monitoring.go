@@ -2,7 +2,6 @@ package api
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -136,7 +135,7 @@ func (m *Monitoring) PrometheusRuleOn() bool {
 func (m *Monitoring) DashboardOn() bool { return m.Dashboard != nil && *m.Dashboard.Enabled }
 
 // promDuration is Prometheus' duration syntax, as a ServiceMonitor takes it.
-var promDuration = regexp.MustCompile(`^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$`)
+var promDuration = lazyRegexp(`^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$`)
 
 func (s *Spec) checkMonitoring(ps *Problems) {
 	m := &s.Monitoring
@@ -155,7 +154,7 @@ func (s *Spec) checkMonitoring(ps *Problems) {
 	}
 	if sm := m.ServiceMonitor; sm != nil {
 		checkLabels(ps, p+".serviceMonitor.labels", sm.Labels)
-		if sm.Interval == "" || sm.Interval == "0s" || !promDuration.MatchString(sm.Interval) {
+		if sm.Interval == "" || sm.Interval == "0s" || !promDuration().MatchString(sm.Interval) {
 			ps.errorf(p+".serviceMonitor.interval", "%q is not a Prometheus duration; use e.g. 30s or 1m", sm.Interval)
 		}
 	}

@@ -1,10 +1,6 @@
 package api
 
 import (
-	"fmt"
-	"sort"
-	"strings"
-
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
@@ -87,11 +83,6 @@ type Digest struct {
 // Client-auth modes of ssl.clientAuth.
 var clientAuthModes = []string{"none", "want", "need"}
 
-// securityKeys are zoo.cfg keys the security section owns; setting them
-// in spec.zookeeper.config would fight it.
-var securityKeys = []string{"sslQuorum", "serverCnxnFactory", "secureClientPort", "portUnification",
-	"sslQuorumReloadCertFiles", "authProvider.", "ssl.", "quorum.auth."}
-
 func (s *Spec) defaultSecurity() {
 	t := s.Security.TLS
 	if t == nil {
@@ -168,26 +159,10 @@ func (t *TLS) checkCertManager(ps *Problems) {
 	}
 }
 
-// checkSecurityConfig refuses zoo.cfg keys in spec.zookeeper.config that
-// the security section renders: two sources for one setting would fight.
+// checkSecurityConfig: with TLS the admin server listens on loopback only
+// (zkprops refuses the keys spec.security renders itself).
 func (s *Spec) checkSecurityConfig(ps *Problems) {
-	keys := make([]string, 0, len(s.ZooKeeper.Config))
-	for k := range s.ZooKeeper.Config {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys) // deterministic results
-	for _, k := range keys {
-		if k == "admin.serverAddress" && s.Security.TLS != nil {
-			ps.errorf(fmt.Sprintf("spec.zookeeper.config[%s]", k), "is set while spec.security.tls is on: the admin server answers in plaintext, so it listens on 127.0.0.1 only (the probes use it there); remove the key")
-			continue
-		}
-		if strings.HasSuffix(strings.ToLower(k), "password") {
-			continue // checkSecrets already says where passwords go
-		}
-		for _, owned := range securityKeys {
-			if k == owned || (strings.HasSuffix(owned, ".") && strings.HasPrefix(k, owned)) {
-				ps.errorf(fmt.Sprintf("spec.zookeeper.config[%s]", k), "%q is managed by spec.security; set TLS and authentication there (docs/security.md)", k)
-			}
-		}
+	if _, set := s.ZooKeeper.Config["admin.serverAddress"]; set && s.Security.TLS != nil {
+		ps.errorf("spec.zookeeper.config[admin.serverAddress]", "is set while spec.security.tls is on: the admin server answers in plaintext, so it listens on 127.0.0.1 only (the probes use it there); remove the key")
 	}
 }

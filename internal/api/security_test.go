@@ -54,7 +54,7 @@ func TestSecurityOwnsItsZooCfgKeys(t *testing.T) {
 		"quorum.auth.enableSasl": "spec.zookeeper.config[quorum.auth.enableSasl]",
 	} {
 		_, ps := decode(t, header+"spec: {zookeeper: {config: {"+key+": 'x'}}}\n")
-		requireProblem(t, ps, path, "managed by spec.security")
+		requireProblem(t, ps, path, "spec.security renders")
 	}
 	// The admin server answers in plaintext: with TLS it stays on loopback.
 	_, ps := decode(t, header+"spec: {security: {tls: {secretName: s, client: {enabled: true}}}, zookeeper: {config: {admin.serverAddress: 0.0.0.0}}}\n")

@@ -5,11 +5,13 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
 // Group, Version and Kind identify the resource users write.
 const (
-	Group   = "zookeeper-fn.dev"
+	Group   = names.Group
 	Version = "v1alpha1"
 	Kind    = "ZookeeperSpec"
 )
@@ -50,9 +52,9 @@ type Spec struct {
 	// ClusterDomain is the cluster's DNS domain, used in server.X hostnames.
 	ClusterDomain string `json:"clusterDomain,omitempty"`
 	// Monitoring configures the metrics Service, ServiceMonitor, alert
-	// rules and Grafana dashboard (see monitoring.go).
+	// rules and Grafana dashboard; see docs/monitoring.md.
 	Monitoring Monitoring `json:"monitoring,omitempty"`
-	// Backup configures scheduled backups and restores (see backup.go).
+	// Backup configures scheduled backups and restores; see docs/backup.md.
 	Backup Backup `json:"backup,omitempty"`
 	// Security turns on TLS and authentication (see security.go).
 	Security Security `json:"security,omitempty"`
@@ -60,11 +62,13 @@ type Spec struct {
 
 // JVM configures the Java process.
 type JVM struct {
-	// Heap is the maximum heap (-Xmx). When empty it is 75% of the memory
-	// limit (or request), leaving room for metaspace, thread stacks and
-	// direct buffers inside the container's memory.
+	// Heap is the maximum heap (-Xmx), with a unit (512Mi; a bare number
+	// means bytes and is refused), at least 64Mi. When empty it is 75% of
+	// the memory limit (or request), leaving room for metaspace, thread
+	// stacks and direct buffers inside the container's memory.
 	Heap *resource.Quantity `json:"heap,omitempty"`
-	// Flags are appended to the server's JVM flags.
+	// Flags are appended to the server's JVM flags, one flag per entry;
+	// flags that set the heap or a ZooKeeper property are refused.
 	Flags []string `json:"flags,omitempty"`
 }
 
@@ -186,8 +190,11 @@ type ZooKeeper struct {
 	AdminServer *AdminServer `json:"adminServer,omitempty"`
 	// Metrics is ZooKeeper's Prometheus metrics provider.
 	Metrics *Metrics `json:"metrics,omitempty"`
-	// Config holds further zoo.cfg properties; only keys ZooKeeper knows
-	// and the function does not manage are accepted.
+	// Config holds further ZooKeeper properties by their admin-guide name
+	// (forceSync, snapCount, jute.maxbuffer, ...), each checked against its
+	// type and range and written where ZooKeeper reads it: zoo.cfg or a -D
+	// JVM flag. docs/zookeeper-properties.md lists every accepted and
+	// refused property.
 	Config map[string]string `json:"config,omitempty"`
 }
 
@@ -196,7 +203,7 @@ type Autopurge struct {
 	// SnapRetainCount is how many snapshots (and their logs) to keep; at
 	// least 3.
 	SnapRetainCount *int32 `json:"snapRetainCount,omitempty"`
-	// PurgeInterval in hours; 0 disables purging.
+	// PurgeInterval in hours (default 1); 0 disables purging.
 	PurgeInterval *int32 `json:"purgeInterval,omitempty"`
 }
 

@@ -8,6 +8,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 )
 
 // Limits on the ensemble.
@@ -36,16 +38,22 @@ func (z *ZookeeperSpec) Check() Problems {
 	var ps Problems
 	z.checkMeta(&ps)
 	s := &z.Spec
-	s.checkReplicas(&ps)
+	m, ok := z.TryMembership()
+	s.checkReplicas(&ps, m, ok)
 	s.checkImage(&ps)
 	s.checkResources(&ps)
-	s.Storage.check(&ps, *s.Replicas)
+	members := *s.Replicas // out of bounds: reported above, and still compared
+	if ok {
+		members = m.Replicas()
+	}
+	s.Storage.check(&ps, members)
 	s.Placement.check(&ps)
 	s.ZooKeeper.check(&ps)
-	z.checkHostile(&ps)
+	z.checkHostile(&ps, m, ok)
 	z.checkRisks(&ps)
 	s.checkMonitoring(&ps)
 	s.checkBackup(&ps)
+	s.checkEdges(&ps)
 	s.checkSecurity(&ps)
 	if errs := validation.IsDNS1123Subdomain(s.ClusterDomain); len(errs) > 0 {
 		ps.errorf("spec.clusterDomain", "%q is not a DNS domain (%s); use the cluster's domain, usually cluster.local", s.ClusterDomain, errs[0])
@@ -74,15 +82,18 @@ func (z *ZookeeperSpec) checkMeta(ps *Problems) {
 	}
 }
 
-func (s *Spec) checkReplicas(ps *Problems) {
+// checkReplicas: the size must be within bounds (ok reports it) and the
+// voters odd.
+func (s *Spec) checkReplicas(ps *Problems, m membership.Membership, ok bool) {
 	n := *s.Replicas
 	switch {
 	case n < 1:
 		ps.errorf("spec.replicas", "is %d; an ensemble needs at least 1 member: use 3 (tolerates 1 failure) or 5 (tolerates 2)", n)
 	case n > MaxReplicas:
 		ps.errorf("spec.replicas", "is %d; at most %d are supported: every write waits for a majority, so larger ensembles only get slower; use 5 or 7", n, MaxReplicas)
-	case n%2 == 0:
-		ps.errorf("spec.replicas", "is %d, an even number: a majority of %d is %d, so it tolerates no more failures than %d members and adds write latency; use %d or %d", n, n, n/2+1, n-1, n-1, n+1)
+	case ok && m.Voters()%2 == 0:
+		v := m.Voters()
+		ps.errorf("spec.replicas", "is %d, an even number: a majority of %d is %d, so it tolerates no more failures than %d members and adds write latency; use %d or %d", v, v, m.Majority(), v-1, v-1, v+1)
 	}
 }
 
@@ -114,28 +125,14 @@ func (s *Spec) checkResources(ps *Problems) {
 			ps.errorf(fmt.Sprintf("spec.resources.requests.%s", res), "%s is above the limit %s; the API server rejects requests above limits: raise the limit or lower the request", req.String(), limit.String())
 		}
 	}
-	if _, ok := r.Limits[corev1.ResourceMemory]; !ok {
+	if _, ok := r.Limits[corev1.ResourceMemory]; !ok && r.Requests.Memory().Sign() > 0 {
 		ps.warnf("spec.resources.limits.memory", "is not set: without a memory limit the heap is sized from the request and a leak can take the node's memory; set a memory limit")
 	}
-	if s.JVM.Heap != nil {
-		h := s.JVM.Heap
-		if h.Sign() <= 0 {
-			ps.errorf("spec.jvm.heap", "%s is not a positive size; use e.g. 512Mi or remove it to size the heap from the memory limit", h.String())
-		} else if m, ok := r.Limits[corev1.ResourceMemory]; ok && h.Cmp(m) >= 0 {
-			ps.errorf("spec.jvm.heap", "%s does not fit in the memory limit %s: the JVM needs memory beyond the heap and the container would be OOM-killed; use at most %d%% of the limit or remove spec.jvm.heap", h.String(), m.String(), HeapPercent)
-		}
-	}
-	for i, f := range s.JVM.Flags {
-		if strings.HasPrefix(f, "-Xmx") {
-			ps.errorf(fmt.Sprintf("spec.jvm.flags[%d]", i), "%q sets the heap; use spec.jvm.heap so the heap is checked against the memory limit", f)
-		}
-		if strings.ContainsAny(f, "\n\"'`$\\") {
-			ps.errorf(fmt.Sprintf("spec.jvm.flags[%d]", i), "%q contains quotes, newlines or shell characters; pass one plain JVM flag per entry", f)
-		}
-	}
+	s.checkHeap(ps)
+	s.checkFlags(ps)
 }
 
-func (st *Storage) check(ps *Problems, replicas int32) {
+func (st *Storage) check(ps *Problems, members int32) {
 	checkSize(ps, "spec.storage.size", st.Size)
 	if st.ClassName != "" {
 		if errs := validation.IsDNS1123Subdomain(st.ClassName); len(errs) > 0 {
@@ -172,17 +169,17 @@ func (st *Storage) check(ps *Problems, replicas int32) {
 		}
 	}
 	if pv := st.PersistentVolumes; pv != nil {
-		pv.check(ps, st, replicas)
+		pv.check(ps, st, members)
 	}
 }
 
-func (pv *PersistentVolumes) check(ps *Problems, st *Storage, replicas int32) {
+func (pv *PersistentVolumes) check(ps *Problems, st *Storage, members int32) {
 	const p = "spec.storage.persistentVolumes"
 	if st.ClassName == "" {
 		ps.errorf("spec.storage.className", "is required with %s: the static volumes and the claims meet on that class name", p)
 	}
-	if int32(len(pv.Nodes)) != replicas {
-		ps.errorf(p+".nodes", "lists %d nodes for %d replicas; name one node per member, in ordinal order", len(pv.Nodes), replicas)
+	if int32(len(pv.Nodes)) != members {
+		ps.errorf(p+".nodes", "lists %d nodes for %d replicas; name one node per member, in ordinal order", len(pv.Nodes), members)
 	}
 	seen := map[string]int{}
 	for i, n := range pv.Nodes {

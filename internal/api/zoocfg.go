@@ -3,7 +3,10 @@ package api
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/zkprops"
 )
 
 // Ports every member listens on. They are fixed because clients, probes,
@@ -13,45 +16,6 @@ const (
 	QuorumPort   = 2888
 	ElectionPort = 3888
 )
-
-// managedKeys are zoo.cfg properties the function renders itself; each
-// maps to the spec field that sets it.
-var managedKeys = map[string]string{
-	"tickTime": "spec.zookeeper.tickTime", "initLimit": "spec.zookeeper.initLimit",
-	"syncLimit": "spec.zookeeper.syncLimit", "maxClientCnxns": "spec.zookeeper.maxClientCnxns",
-	"dataDir": "spec.storage", "dataLogDir": "spec.storage.dataLog", "clientPort": "(fixed at 2181)",
-	"autopurge.snapRetainCount": "spec.zookeeper.autopurge.snapRetainCount",
-	"autopurge.purgeInterval":   "spec.zookeeper.autopurge.purgeInterval",
-	"4lw.commands.whitelist":    "spec.zookeeper.fourLetterWords",
-	"admin.enableServer":        "spec.zookeeper.adminServer.enabled", "admin.serverPort": "spec.zookeeper.adminServer.port",
-	"metricsProvider.className": "spec.zookeeper.metrics.enabled", "metricsProvider.httpPort": "spec.zookeeper.metrics.port",
-	"localSessionsEnabled":          "spec.zookeeper.readOnlyMode",
-	"localSessionsUpgradingEnabled": "spec.zookeeper.readOnlyMode",
-	"standaloneEnabled":             "spec.replicas", "reconfigEnabled": "(static membership; see the README on scaling)",
-	"dynamicConfigFile": "(static membership; see the README on scaling)",
-}
-
-// extraKeys are the zoo.cfg properties of the ZooKeeper 3.9 administrator's
-// guide that users may set through spec.zookeeper.config.
-var extraKeys = []string{
-	"admin.commandURL", "admin.idleTimeout", "admin.serverAddress",
-	"cnxTimeout", "commitLogCount", "connectToLearnerMasterLimit",
-	"electionPortBindRetry", "enforceQuota", "fsync.warningthresholdms",
-	"globalOutstandingLimit", "jute.maxbuffer", "learner.asyncSending",
-	"leader.nodelay", "leaderServes", "largeRequestMaxBytes", "largeRequestThreshold",
-	"maxCnxns", "maxSessionTimeout", "metricsProvider.exportJvmInfo",
-	"minSessionTimeout", "multiAddress.enabled", "nettyTLS",
-	"preAllocSize", "quorum.auth.enableSasl", "quorum.auth.learnerRequireSasl",
-	"quorum.auth.serverRequireSasl", "quorumListenOnAllIPs", "requestThrottleLimit",
-	"requestThrottleStallTime", "requestThrottledOpWaitTime", "serverCnxnFactory",
-	"skipACL", "snapCount", "snapSizeLimitInKb", "snapshot.compression.method",
-	"snapshot.trust.empty", "sslQuorum", "syncEnabled", "tcpKeepAlive",
-	"txnLogSizeLimitInKb", "zookeeper.request_throttler.shutdownTimeout",
-	"zookeeper.commitProcessor.maxReadBatchSize", "zookeeper.commitProcessor.maxWriteBatchSize",
-	"zookeeper.connection_throttle_tokens", "zookeeper.connection_throttle_fill_time",
-	"zookeeper.connection_throttle_fill_count", "zookeeper.flushDelay", "zookeeper.maxBatchSize",
-	"zookeeper.snapshotSizeFactor", "zookeeper.forceSync",
-}
 
 // fourLetterWords are the commands ZooKeeper 3.9 knows, plus "*".
 var fourLetterWords = []string{
@@ -71,7 +35,7 @@ func (zk *ZooKeeper) check(ps *Problems) {
 		{"spec.zookeeper.syncLimit", *zk.SyncLimit, 1, "5 (ticks)"},
 		{"spec.zookeeper.maxClientCnxns", *zk.MaxClientCnxns, 0, "60 (0 means unlimited)"},
 		{"spec.zookeeper.autopurge.snapRetainCount", *zk.Autopurge.SnapRetainCount, 3, "5 (ZooKeeper keeps at least 3)"},
-		{"spec.zookeeper.autopurge.purgeInterval", *zk.Autopurge.PurgeInterval, 0, "24 (hours; 0 disables purging)"},
+		{"spec.zookeeper.autopurge.purgeInterval", *zk.Autopurge.PurgeInterval, 0, "1 (hours; 0 disables purging)"},
 	}
 	for _, f := range positive {
 		if f.v < f.min {
@@ -79,7 +43,7 @@ func (zk *ZooKeeper) check(ps *Problems) {
 		}
 	}
 	if *zk.Autopurge.PurgeInterval == 0 {
-		ps.warnf("spec.zookeeper.autopurge.purgeInterval", "is 0: snapshots and transaction logs are never purged and the data volume fills up; use e.g. 24")
+		ps.warnf("spec.zookeeper.autopurge.purgeInterval", "is 0: snapshots and transaction logs are never purged and the data volume fills up; use e.g. 1 (every hour)")
 	}
 	for i, w := range zk.FourLetterWords {
 		if !contains(fourLetterWords, w) {
@@ -102,6 +66,9 @@ func (zk *ZooKeeper) check(ps *Problems) {
 	zk.checkConfig(ps)
 }
 
+// checkConfig checks spec.zookeeper.config against the property model:
+// only properties ZooKeeper reads and the function does not manage, with
+// values of their type (docs/zookeeper-properties.md lists them).
 func (zk *ZooKeeper) checkConfig(ps *Problems) {
 	keys := make([]string, 0, len(zk.Config))
 	for k := range zk.Config {
@@ -109,27 +76,31 @@ func (zk *ZooKeeper) checkConfig(ps *Problems) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		path := fmt.Sprintf("spec.zookeeper.config[%s]", k)
-		if field, managed := managedKeys[k]; managed || strings.HasPrefix(k, "server.") || strings.HasPrefix(k, "group.") || strings.HasPrefix(k, "weight.") {
-			if !managed {
-				field = "spec.replicas (server.X lines follow the StatefulSet's ordinals)"
-			}
-			ps.errorf(path, "%q is managed by the function; set %s instead", k, field)
-			continue
+		if err := zkprops.Check(k, zk.Config[k]); err != nil {
+			ps.errorf(configPath(k), "%v", err)
 		}
-		if !contains(extraKeys, k) && !strings.HasPrefix(k, "ssl.") && !strings.HasPrefix(k, "ssl.quorum.") {
-			msg := fmt.Sprintf("%q is not a zoo.cfg property this function knows", k)
-			if s := closest(k, extraKeys); s != "" {
-				msg += fmt.Sprintf("; did you mean %q?", s)
-			} else {
-				msg += "; see the README for the accepted keys"
-			}
-			ps.errorf(path, "%s", msg)
-			continue
+	}
+	zk.checkSessionTimeouts(ps)
+}
+
+// configPath is the field path of a config key, with control characters
+// escaped so that a hostile key cannot break the message.
+func configPath(k string) string {
+	q := strconv.Quote(k)
+	return "spec.zookeeper.config[" + q[1:len(q)-1] + "]"
+}
+
+// checkSessionTimeouts: ZooKeeper refuses to start when the minimum
+// session timeout (default 2 ticks) is above the maximum (default 20).
+func (zk *ZooKeeper) checkSessionTimeouts(ps *Problems) {
+	lo, hi := int64(*zk.TickTime)*2, int64(*zk.TickTime)*20
+	for k, dst := range map[string]*int64{"minSessionTimeout": &lo, "maxSessionTimeout": &hi} {
+		if n, err := strconv.ParseInt(zk.Config[k], 10, 64); err == nil {
+			*dst = n
 		}
-		if v := zk.Config[k]; strings.TrimSpace(v) == "" || strings.ContainsAny(v, "\n\r") {
-			ps.errorf(path, "value %q must be a single non-empty line", v)
-		}
+	}
+	if lo > hi {
+		ps.errorf("spec.zookeeper.config[minSessionTimeout]", "the minimum session timeout %d ms is above the maximum %d ms (defaults: 2 and 20 ticks); ZooKeeper would refuse to start: lower minSessionTimeout or raise maxSessionTimeout", lo, hi)
 	}
 }
 
@@ -162,11 +133,4 @@ func editDistance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
-}
-
-// ExtraConfigKeys lists the keys accepted in spec.zookeeper.config, sorted.
-func ExtraConfigKeys() []string {
-	out := append([]string(nil), extraKeys...)
-	sort.Strings(out)
-	return out
 }

@@ -124,7 +124,7 @@ func (c *checker) matchSpec(s object, groups map[string]*group) {
 
 // mustJSON is the spec as JSON, or nil (which Decode reports).
 func mustJSON(o object) []byte {
-	if overBudget(o.node.YNode(), maxObjectNodes) {
+	if overBudget(o.node, maxObjectNodes) {
 		return nil
 	}
 	b, err := o.node.MarshalJSON()

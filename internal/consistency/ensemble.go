@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
@@ -50,12 +51,7 @@ func (c *checker) ensemble(g *group) {
 	c.storage(g, so, &sts)
 }
 
-func namespaceOf(o object) string {
-	if o.namespace == "" {
-		return "default"
-	}
-	return o.namespace
-}
+func namespaceOf(o object) string { return names.NamespaceOrDefault(o.namespace) }
 
 // namespaces: every namespaced object of the ensemble lives with its
 // StatefulSet, or the Services and ConfigMap it references are elsewhere.
@@ -186,10 +182,12 @@ func (c *checker) zooCfg(g *group, so object, sts *appsv1.StatefulSet, cm object
 	sort.Ints(ids)
 	var wrong []string
 	for _, id := range ids {
-		want := fmt.Sprintf("%s-%d.%s.%s.svc.", so.name, id-1, sts.Spec.ServiceName, namespaceOf(so))
+		domain := "" // without the spec, any cluster domain: a prefix match
 		if g.spec != nil {
-			want += g.spec.Spec.ClusterDomain
+			domain = g.spec.Spec.ClusterDomain
 		}
+		ord := membership.Ordinal(id)
+		want := names.Host(names.Pod(so.name, ord), sts.Spec.ServiceName, namespaceOf(so), domain)
 		host := servers[id].host
 		if host == want || (g.spec == nil && strings.HasPrefix(host, want) && len(host) > len(want)) {
 			continue
@@ -197,7 +195,7 @@ func (c *checker) zooCfg(g *group, so object, sts *appsv1.StatefulSet, cm object
 		if g.spec == nil {
 			want += "<cluster domain>"
 		}
-		wrong = append(wrong, fmt.Sprintf("server.%d is %q where member %d of StatefulSet %q (serviceName %q, namespace %q) is %q", id, clip(host), id-1, so.name, sts.Spec.ServiceName, namespaceOf(so), want))
+		wrong = append(wrong, fmt.Sprintf("server.%d is %q where member %d of StatefulSet %q (serviceName %q, namespace %q) is %q", id, clip(host), ord, so.name, sts.Spec.ServiceName, namespaceOf(so), want))
 	}
 	if len(wrong) > 0 {
 		c.add(cm.errorf(path, "%s (%d of %d server lines disagree); the members cannot reach each other and never form a quorum: %s", wrong[0], len(wrong), len(ids), fix))
@@ -206,7 +204,7 @@ func (c *checker) zooCfg(g *group, so object, sts *appsv1.StatefulSet, cm object
 	if sts.Spec.Replicas != nil {
 		replicas = *sts.Spec.Replicas
 	}
-	if len(ids) > 0 && (ids[0] != 1 || ids[len(ids)-1] != len(ids)) {
+	if len(ids) > 0 && (ids[0] != membership.MyID(0) || ids[len(ids)-1] != membership.MyID(len(ids)-1)) {
 		c.add(cm.errorf(path, "lists server ids %v; each member's myid is its ordinal + 1, so the ids must be 1 to %d without gaps: render again instead of editing zoo.cfg", ids, len(ids)))
 	}
 	if int(replicas) != len(ids) {
@@ -221,7 +219,11 @@ func (c *checker) specReplicas(g *group, so object, sts *appsv1.StatefulSet) {
 	if g.spec == nil || sts.Spec.Replicas == nil {
 		return
 	}
-	if want := *g.spec.Spec.Replicas; *sts.Spec.Replicas != want {
+	want := *g.spec.Spec.Replicas // out of bounds: the spec's own check reports it
+	if m, ok := g.spec.TryMembership(); ok {
+		want = m.Replicas()
+	}
+	if *sts.Spec.Replicas != want {
 		c.add(so.errorf("spec.replicas", "is %d, but the ZookeeperSpec asks for %d; a later patch changed the StatefulSet without its server list: change spec.replicas in the ZookeeperSpec and render again", *sts.Spec.Replicas, want))
 	}
 }

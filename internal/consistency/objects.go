@@ -6,10 +6,10 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
-	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmio"
 )
 
 // maxObjectNodes bounds the YAML nodes of an object the validator decodes,
@@ -28,7 +28,7 @@ func newObject(n *yaml.RNode) object {
 
 // decode reads the object into a typed Go value, refusing alias bombs.
 func (o object) decode(v any) error {
-	if overBudget(o.node.YNode(), maxObjectNodes) {
+	if overBudget(o.node, maxObjectNodes) {
 		return fmt.Errorf("expands to more than %d YAML nodes through anchors and aliases; write it out without *aliases", maxObjectNodes)
 	}
 	b, err := o.node.MarshalJSON()
@@ -41,49 +41,15 @@ func (o object) decode(v any) error {
 	return nil
 }
 
-// overBudget counts nodes with aliases expanded and stops once past max.
-func overBudget(n *yaml.Node, max int) bool {
-	budget := max
-	var walk func(n *yaml.Node) bool
-	walk = func(n *yaml.Node) bool {
-		if n == nil {
-			return false
-		}
-		if budget--; budget < 0 {
-			return true
-		}
-		if n.Kind == yaml.AliasNode {
-			return walk(n.Alias)
-		}
-		for _, c := range n.Content {
-			if walk(c) {
-				return true
-			}
-		}
-		return false
-	}
-	return walk(n)
+// overBudget: the shared alias budget walk, on one object.
+func overBudget(n *yaml.RNode, max int) bool {
+	_, over := krmio.ExceedsNodes(n.YNode(), max)
+	return over
 }
 
 // report is a result about object o and field path.
 func (o object) report(sev framework.Severity, path, format string, args ...any) *framework.Result {
-	msg := fmt.Sprintf(format, args...)
-	r := &framework.Result{
-		Message:  msg,
-		Severity: sev,
-		ResourceRef: &yaml.ResourceIdentifier{
-			TypeMeta: yaml.TypeMeta{APIVersion: o.node.GetApiVersion(), Kind: o.kind},
-			NameMeta: yaml.NameMeta{Name: o.name, Namespace: o.namespace},
-		},
-	}
-	if path != "" {
-		r.Message = path + " " + msg
-		r.Field = &framework.Field{Path: path}
-	}
-	if f := o.node.GetAnnotations()[kioutil.PathAnnotation]; f != "" {
-		r.File = &framework.File{Path: f}
-	}
-	return r
+	return krmio.Result(o.node, path, fmt.Sprintf(format, args...), sev)
 }
 
 func (o object) errorf(path, format string, args ...any) *framework.Result {

@@ -5,6 +5,8 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
 // storage: the classes the claim templates ask for must still exist when
@@ -44,7 +46,7 @@ func (c *checker) storage(g *group, so object, sts *appsv1.StatefulSet) {
 	}
 	for i, t := range sts.Spec.VolumeClaimTemplates {
 		for ord := int32(0); ord < replicas; ord++ {
-			if claim := fmt.Sprintf("%s-%s-%d", t.Name, so.name, ord); !bound[claim] {
+			if claim := names.Claim(t.Name, names.Pod(so.name, int(ord))); !bound[claim] {
 				c.add(so.errorf("spec.replicas", "is %d, but no static PersistentVolume of the ensemble is reserved for claim %q (template %d, member %d); that member stays Pending: change the replicas and spec.storage.persistentVolumes.nodes in the ZookeeperSpec and render again", replicas, claim, i, ord))
 				return
 			}
@@ -76,7 +78,7 @@ func (c *checker) staticVolume(o object, pv *corev1.PersistentVolume, so object,
 	claims := map[string]string{} // claim name -> template
 	for t := range templates {
 		for i := int32(0); i < replicas; i++ {
-			claims[fmt.Sprintf("%s-%s-%d", t, so.name, i)] = t
+			claims[names.Claim(t, names.Pod(so.name, int(i)))] = t
 		}
 	}
 	t, ok := claims[ref.Name]

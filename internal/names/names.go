@@ -1,15 +1,20 @@
 // Package names derives every name, hostname, label and selector of an
-// ensemble from its spec, in one place, so that Services, the
-// PodDisruptionBudget, NetworkPolicy, anti-affinity and topology spread
-// always select exactly the pods the StatefulSet creates.
+// ensemble, in one place, so that Services, the PodDisruptionBudget,
+// NetworkPolicy, anti-affinity and topology spread always select exactly
+// the pods the StatefulSet creates.
+//
+// It imports nothing of this module: the spec's own checks (api), the
+// builders (render) and the validator of a rendered stream (consistency)
+// all format names with it, and api must be able to import it.
 package names
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
-
-	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
 )
+
+// Group is the domain of the function's API group and annotation keys.
+const Group = "zookeeper-fn.dev"
 
 // Label keys of Kubernetes' recommended app.kubernetes.io scheme, and the
 // annotation that marks generated objects with the spec that owns them.
@@ -20,7 +25,7 @@ const (
 	LabelManagedBy = "app.kubernetes.io/managed-by"
 	LabelVersion   = "app.kubernetes.io/version"
 
-	OwnerAnnotation = api.Group + "/owner"
+	OwnerAnnotation = Group + "/owner"
 	ManagedBy       = "zookeeper-fn"
 	AppName         = "zookeeper"
 )
@@ -31,22 +36,19 @@ const (
 	DataLogVolume = "datalog"
 )
 
+// DefaultNamespace is where namespaced objects land when none is set.
+const DefaultNamespace = "default"
+
 // Ensemble names the objects of one ensemble.
 type Ensemble struct {
 	Name, Namespace, ClusterDomain string
-	Replicas                       int32
 	Version                        string
 }
 
-// For derives the names of a defaulted spec.
-func For(z *api.ZookeeperSpec) Ensemble {
-	return Ensemble{
-		Name:          z.Name,
-		Namespace:     z.Namespace,
-		ClusterDomain: z.Spec.ClusterDomain,
-		Replicas:      *z.Spec.Replicas,
-		Version:       imageVersion(z.Spec.Image),
-	}
+// New names the ensemble of spec name in namespace, whose members run
+// image; the image's tag becomes the version label.
+func New(name, namespace, clusterDomain, image string) Ensemble {
+	return Ensemble{Name: name, Namespace: namespace, ClusterDomain: clusterDomain, Version: imageVersion(image)}
 }
 
 // Owner is the owner annotation's value: <namespace>/<name>.
@@ -61,31 +63,47 @@ func (e Ensemble) Disruption() string      { return e.Name }
 func (e Ensemble) NetworkPolicy() string   { return e.Name }
 
 // Pod is the name (and hostname) of member ordinal i.
-func (e Ensemble) Pod(i int) string { return fmt.Sprintf("%s-%d", e.StatefulSet(), i) }
+func (e Ensemble) Pod(i int) string { return Pod(e.StatefulSet(), i) }
 
 // Host is member i's stable DNS name through the headless Service.
 func (e Ensemble) Host(i int) string {
-	return fmt.Sprintf("%s.%s.%s.svc.%s", e.Pod(i), e.HeadlessService(), e.NamespaceOrDefault(), e.ClusterDomain)
+	return Host(e.Pod(i), e.HeadlessService(), e.NamespaceOrDefault(), e.ClusterDomain)
 }
 
-// MyID is the ZooKeeper server id of ordinal i: ids start at 1.
-func (e Ensemble) MyID(i int) int { return i + 1 }
-
 // Claim is the PVC the StatefulSet creates for template t and ordinal i.
-func (e Ensemble) Claim(t string, i int) string { return fmt.Sprintf("%s-%s", t, e.Pod(i)) }
+func (e Ensemble) Claim(t string, i int) string { return Claim(t, e.Pod(i)) }
 
 // Volume is the name of the static PersistentVolume for claim (t, i). PVs
 // are cluster-scoped, so the namespace is part of the name.
 func (e Ensemble) Volume(t string, i int) string {
-	return fmt.Sprintf("%s-%s-%s-%d", e.NamespaceOrDefault(), e.Name, t, i)
+	return e.NamespaceOrDefault() + "-" + e.Name + "-" + t + "-" + strconv.Itoa(i)
 }
 
-// NamespaceOrDefault is the namespace the objects land in when none is set.
-func (e Ensemble) NamespaceOrDefault() string {
-	if e.Namespace == "" {
-		return "default"
+// NamespaceOrDefault is the namespace the objects land in.
+func (e Ensemble) NamespaceOrDefault() string { return NamespaceOrDefault(e.Namespace) }
+
+// The formats themselves, for names read back from a rendered stream
+// (after kustomize renamed things) as well as for the spec's own.
+
+// Pod is the name of the pod with ordinal i of StatefulSet sts.
+func Pod(sts string, i int) string { return sts + "-" + strconv.Itoa(i) }
+
+// Host is a pod's DNS name through a headless Service. An empty cluster
+// domain leaves the name ending in "svc.", for a prefix match.
+func Host(pod, service, namespace, clusterDomain string) string {
+	return pod + "." + service + "." + namespace + ".svc." + clusterDomain
+}
+
+// Claim is the PVC a StatefulSet creates for claim template t in pod.
+func Claim(t, pod string) string { return t + "-" + pod }
+
+// NamespaceOrDefault is namespace, or the namespace Kubernetes puts an
+// object in when it names none.
+func NamespaceOrDefault(namespace string) string {
+	if namespace == "" {
+		return DefaultNamespace
 	}
-	return e.Namespace
+	return namespace
 }
 
 // Selector is the label set every selector of the ensemble uses.

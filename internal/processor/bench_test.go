@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmio"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
@@ -89,15 +90,15 @@ func execute(b *testing.B, p framework.ResourceListProcessor, in []byte) {
 }
 
 // binary runs the function as the binary does: the stdin screen, then
-// processor.Execute on the tree it parsed.
+// krmio.Execute on the tree it parsed.
 func binary(b *testing.B, in []byte) {
 	b.Helper()
-	data, root, err := processor.ReadResourceList(bytes.NewReader(in))
+	data, root, err := krmio.ReadResourceList(bytes.NewReader(in))
 	if err != nil {
 		b.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := processor.Execute(processor.Processor{}, data, root, &out); err != nil {
+	if err := krmio.Execute(processor.Processor{}, data, root, &out); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmio"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
@@ -137,7 +138,7 @@ items:
 func TestExecuteMatchesFramework(t *testing.T) {
 	fast := 0
 	for name, in := range executeCorpus(t) {
-		if _, err := processor.ReadInput(bytes.NewReader(in)); err != nil {
+		if _, err := krmio.ReadInput(bytes.NewReader(in)); err != nil {
 			continue // refused before either path runs
 		}
 		for _, p := range []struct {
@@ -170,13 +171,13 @@ func viaFramework(p framework.ResourceListProcessor, in []byte) ([]byte, error) 
 
 func viaExecute(t testing.TB, p framework.ResourceListProcessor, in []byte) ([]byte, error, bool) {
 	t.Helper()
-	b, root, err := processor.ReadResourceList(bytes.NewReader(in))
+	b, root, err := krmio.ReadResourceList(bytes.NewReader(in))
 	if err != nil {
 		t.Fatalf("ReadResourceList refused what ReadInput accepted: %v", err)
 	}
 	var out bytes.Buffer
-	err = processor.Execute(p, b, root, &out)
-	return out.Bytes(), err, processor.FastPath(b, root)
+	err = krmio.Execute(p, b, root, &out)
+	return out.Bytes(), err, krmio.FastPath(b, root)
 }
 
 // FuzzExecute holds Execute to framework.Execute on arbitrary streams.
@@ -196,7 +197,7 @@ func FuzzExecute(f *testing.F) {
 		if len(in) > maxFuzzInput {
 			return
 		}
-		if _, err := processor.ReadInput(bytes.NewReader(in)); err != nil {
+		if _, err := krmio.ReadInput(bytes.NewReader(in)); err != nil {
 			return
 		}
 		for _, p := range []framework.ResourceListProcessor{processor.Processor{}, benchIdentity} {

@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmio"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
 // FuzzExecuteMatchesFramework: for every stream that passes the stdin
-// check, the binary's single-parse path (processor.Execute) writes the
+// check, the binary's single-parse path (krmio.Execute) writes the
 // same bytes and returns the same error as kyaml's framework.Execute,
 // which FuzzProcess checks against the invariants.
 func FuzzExecuteMatchesFramework(f *testing.F) {
@@ -18,12 +19,12 @@ func FuzzExecuteMatchesFramework(f *testing.F) {
 		if len(data) > maxFuzzInput {
 			return
 		}
-		b, root, err := processor.ReadResourceList(bytes.NewReader(data))
+		b, root, err := krmio.ReadResourceList(bytes.NewReader(data))
 		if err != nil {
 			return
 		}
 		var fast bytes.Buffer
-		fastErr := processor.Execute(processor.Processor{}, b, root, &fast)
+		fastErr := krmio.Execute(processor.Processor{}, b, root, &fast)
 		slow, slowErr := fuzzExecute(b)
 		if fmt.Sprint(fastErr) != fmt.Sprint(slowErr) {
 			t.Fatalf("errors differ:\nExecute:           %v\nframework.Execute: %v", fastErr, slowErr)

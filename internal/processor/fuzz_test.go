@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmio"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/krmtest"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
@@ -31,9 +32,9 @@ func FuzzProcess(f *testing.F) {
 		if len(data) > maxFuzzInput {
 			return
 		}
-		in, err := processor.ReadInput(bytes.NewReader(data))
+		in, err := krmio.ReadInput(bytes.NewReader(data))
 		if err != nil {
-			var ie *processor.InputError
+			var ie *krmio.InputError
 			if !errors.As(err, &ie) {
 				t.Fatalf("ReadInput returned %T, not an InputError: %v", err, err)
 			}

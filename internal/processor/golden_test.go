@@ -2,7 +2,6 @@ package processor_test
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,10 +13,9 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/fn/framework/frameworktestutil"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/golden"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
-
-var update = flag.Bool("update", false, "rewrite the expected files under testdata/golden from the actual output")
 
 const goldenDir = "../../testdata/golden"
 
@@ -31,7 +29,7 @@ func TestGolden(t *testing.T) {
 	}
 	checker := frameworktestutil.ProcessorResultsChecker{
 		TestDataDirectory:        goldenDir,
-		UpdateExpectedFromActual: *update,
+		UpdateExpectedFromActual: golden.Update(),
 		OutputAssertionFunc:      exact,
 		ErrorAssertionFunc:       exact,
 		Processor:                func() framework.ResourceListProcessor { return processor.Processor{} },

@@ -5,12 +5,17 @@ import (
 )
 
 type generatedID struct {
-	kind, name    string
+	id
 	clusterScoped bool
 }
 
-// generatedIDs lists what a spec renders, for collision checks. It reads
-// the objects rendered once in decodeSpecs.
+// clusterScoped are the kinds the function renders without a namespace.
+// A spec without a namespace renders namespaced objects without one too,
+// so the scope comes from the kind, not from the object.
+var clusterScoped = map[string]bool{"StorageClass": true, "PersistentVolume": true}
+
+// generatedIDs lists what a spec renders, for the ownership and collision
+// checks. It reads the objects rendered once in decodeSpecs.
 func generatedIDs(s spec) []generatedID {
 	out := make([]generatedID, 0, len(s.objs))
 	for _, o := range s.objs {
@@ -18,11 +23,12 @@ func generatedIDs(s spec) []generatedID {
 		if !ok {
 			continue
 		}
-		out = append(out, generatedID{
-			kind:          o.GetObjectKind().GroupVersionKind().Kind,
-			name:          m.GetName(),
-			clusterScoped: m.GetNamespace() == "",
-		})
+		gvk := o.GetObjectKind().GroupVersionKind()
+		g := generatedID{id: id{group: gvk.Group, kind: gvk.Kind, name: m.GetName()}, clusterScoped: clusterScoped[gvk.Kind]}
+		if !g.clusterScoped {
+			g.namespace = nsOrDefault(m.GetNamespace())
+		}
+		out = append(out, g)
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package processor
 
 import (
 	"fmt"
+	"sort"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -77,9 +78,25 @@ func functionMode(fc *yaml.RNode) (string, framework.Results) {
 }
 
 // configMapMode reads data.mode from a ConfigMap functionConfig, the form
-// kpt's `configMap: {mode: validate}` produces.
+// kpt's `configMap: {mode: validate}` and `kpt fn eval -- mode=validate`
+// produce. Any other key is an error: `mod=validate` must not render.
 func configMapMode(fc *yaml.RNode) (string, framework.Results) {
-	m, ok := fc.GetDataMap()["mode"]
+	data := fc.GetDataMap()
+	var results framework.Results
+	for _, k := range sortedKeys(data) {
+		if k == "mode" {
+			continue
+		}
+		msg := "is not a setting of zookeeper-fn; the only one is mode (render or validate)"
+		if c := closest(k, []string{"mode"}); c != "" {
+			msg += fmt.Sprintf("; did you mean %s?", c)
+		}
+		results = append(results, result(fc, "data."+clip(k), msg, framework.Error))
+	}
+	if results != nil {
+		return "", results
+	}
+	m, ok := data["mode"]
 	switch {
 	case !ok || m == ModeRender:
 		return ModeRender, nil
@@ -87,6 +104,15 @@ func configMapMode(fc *yaml.RNode) (string, framework.Results) {
 		return ModeValidate, nil
 	}
 	return "", framework.Results{result(fc, "data.mode", fmt.Sprintf("%q is not a mode; use render (expand the specs, the default) or validate (check a rendered stream)", clip(m)), framework.Error)}
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // validate checks a rendered stream and leaves the items as they are.

@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
@@ -34,7 +35,8 @@ type alert struct {
 }
 
 // PrometheusRule holds the ensemble's alert rules in one group.
-func PrometheusRule(z *api.ZookeeperSpec, e names.Ensemble) *monv1.PrometheusRule {
+func PrometheusRule(z *api.ZookeeperSpec, m membership.Membership) *monv1.PrometheusRule {
+	e := m.Ensemble
 	pr := z.Spec.Monitoring.PrometheusRule
 	meta := objectMeta(e, e.Name)
 	meta.Labels = withLabels(e.Labels(), pr.Labels)
@@ -43,16 +45,17 @@ func PrometheusRule(z *api.ZookeeperSpec, e names.Ensemble) *monv1.PrometheusRul
 		ObjectMeta: meta,
 		Spec: monv1.PrometheusRuleSpec{Groups: []monv1.RuleGroup{{
 			Name:  "zookeeper-" + e.NamespaceOrDefault() + "-" + e.Name,
-			Rules: AlertRules(z, e),
+			Rules: AlertRules(z, m),
 		}}},
 	}
 }
 
 // AlertRules are the alerts, in a fixed order.
-func AlertRules(z *api.ZookeeperSpec, e names.Ensemble) []monv1.Rule {
+func AlertRules(z *api.ZookeeperSpec, m membership.Membership) []monv1.Rule {
+	e := m.Ensemble
 	pr := z.Spec.Monitoring.PrometheusRule
 	var rules []monv1.Rule
-	for _, a := range alerts(z, e) {
+	for _, a := range alerts(z, m) {
 		ann := map[string]string{
 			"summary":     a.summary,
 			"description": a.description,
@@ -82,22 +85,24 @@ func AlertRules(z *api.ZookeeperSpec, e names.Ensemble) []monv1.Rule {
 // provider (simpleclient 0.9): gauges and counters keep their ZooKeeper
 // name (mntr shows them with a zk_ prefix), summaries add _count and
 // _sum (mntr: zk_cnt_<name>, zk_sum_<name>).
-func alerts(z *api.ZookeeperSpec, e names.Ensemble) []alert {
-	s := z.Spec
-	t := s.Monitoring.PrometheusRule.Thresholds
+//
+// Every member answers scrapes (n); the quorum counts voters only.
+func alerts(z *api.ZookeeperSpec, m membership.Membership) []alert {
+	e := m.Ensemble
+	t := z.Spec.Monitoring.PrometheusRule.Thresholds
 	sel := promSelector(z, e)
-	n := int(*s.Replicas)
-	majority := n/2 + 1
+	n := int(m.Replicas())
+	majority := m.Majority()
 	up := fmt.Sprintf(`(count(up{%s} == 1) or vector(0))`, sel)
 	out := []alert{{
 		name: "ZookeeperMemberDown", expr: fmt.Sprintf(`%s < %d`, up, n), forDuration: "5m", severity: SeverityWarning,
 		summary:     fmt.Sprintf("ZooKeeper %s: {{ $value }} of %d members answer scrapes", e.Owner(), n),
-		description: fmt.Sprintf("Fewer than %d members of %s are up. The ensemble tolerates %d member(s) down; one more failure may cost the quorum.", n, e.Owner(), (n-1)/2),
+		description: fmt.Sprintf("Fewer than %d members of %s are up. The ensemble tolerates %d member(s) down; one more failure may cost the quorum.", n, e.Owner(), m.FaultTolerance()),
 		runbook: fmt.Sprintf("kubectl -n %s get pods -l %s=%s: find the member that is not Running/Ready; `kubectl describe pod` and its logs (previous container too) say why: "+
 			"Pending (PVC not bound, anti-affinity has no node), CrashLoopBackOff (myid mismatch names the PVC to inspect, a corrupt log names the file), OOMKilled (raise the memory limit). Never delete a member's PVC to make it start.",
 			e.NamespaceOrDefault(), names.LabelInstance, e.Name),
 	}}
-	if n > 1 {
+	if m.Voters() > 1 {
 		out = append(out, alert{
 			name: "ZookeeperQuorumLost", expr: fmt.Sprintf(`%s < %d`, up, majority), forDuration: "1m", severity: SeverityCritical,
 			summary:     fmt.Sprintf("ZooKeeper %s has lost its quorum: {{ $value }} of %d members up, %d needed", e.Owner(), n, majority),
@@ -109,8 +114,8 @@ func alerts(z *api.ZookeeperSpec, e names.Ensemble) []alert {
 			description: "Only the leader exports synced_followers. Members run but do not agree on a leader: elections fail (network policy or DNS between members, initLimit too low for the snapshot size, or GC-paused members).",
 			runbook:     "Check `echo srvr | nc <member> 2181` on each member (Mode: leader/follower/looking). Look in the logs for 'Cannot open channel to N' (quorum/election ports 2888/3888 blocked or DNS of <pod>.<name>-headless not resolving) and for initLimit timeouts while syncing a large snapshot (raise spec.zookeeper.initLimit).",
 		}, alert{
-			name: "ZookeeperMemberNotFollowing", expr: fmt.Sprintf(`max(synced_followers{%s}) < %d`, sel, n-1), forDuration: "5m", severity: SeverityWarning,
-			summary:     fmt.Sprintf("ZooKeeper %s: the leader has {{ $value }} synced followers of %d", e.Owner(), n-1),
+			name: "ZookeeperMemberNotFollowing", expr: fmt.Sprintf(`max(synced_followers{%s}) < %d`, sel, m.Voters()-1), forDuration: "5m", severity: SeverityWarning,
+			summary:     fmt.Sprintf("ZooKeeper %s: the leader has {{ $value }} synced followers of %d", e.Owner(), m.Voters()-1),
 			description: "A member runs but is not following the leader (stuck syncing, partitioned, or on another server list after a bad scale). The quorum is thinner than it looks.",
 			runbook:     "Find the member whose srvr Mode is not follower (readiness fails on it). Its log tells why it cannot sync: connection refused to the leader's 2888, 'Follower is ahead of the leader' after restoring an old volume, or a server.X list that differs from the others' (render and apply the ConfigMap and StatefulSet together).",
 		}, alert{

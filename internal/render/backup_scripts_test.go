@@ -163,3 +163,19 @@ func TestS3SignatureMatchesAWSExample(t *testing.T) {
 	require.NoError(t, err, string(out))
 	assert.Equal(t, "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41", strings.TrimSpace(string(out)))
 }
+
+// TestTargetListStripsPrefixLiterally: S3 keys under a prefix with regex
+// characters (every character spec.backup.s3.prefix accepts) are listed
+// as <pod>/<archive>, so restore "latest" finds them.
+func TestTargetListStripsPrefixLiterally(t *testing.T) {
+	d := newZKDirs(t)
+	prefix := "a*b.(c)!'_-/x"
+	script := `set -eu; . "$ZOOCFGDIR/` + KeyBackupLib + `"
+s3_list() { printf '%s\n' "$S3_PREFIX/zk-0/20260101T000000Z-0000000100000002.tar.gz" "$S3_PREFIX/zk-1/note.txt"; }
+target_list`
+	cmd := exec.Command("bash", "-c", script)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "ZOOCFGDIR=" + d.conf, "S3_PREFIX=" + prefix}
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	assert.Equal(t, "zk-0/20260101T000000Z-0000000100000002.tar.gz\n", string(out))
+}

@@ -44,7 +44,7 @@ func mountsByName(c corev1.Container) map[string]corev1.VolumeMount {
 
 func TestBackupOffRendersNothing(t *testing.T) {
 	z := spec(t, "  replicas: 3\n")
-	objs := Ensemble(z)
+	objs := Ensemble(z, z.Membership())
 	sts := statefulSet(t, objs)
 	assert.Len(t, sts.Spec.Template.Spec.Containers, 1)
 	assert.Empty(t, sts.Spec.Template.Spec.InitContainers)
@@ -53,7 +53,7 @@ func TestBackupOffRendersNothing(t *testing.T) {
 
 func TestBackupSidecarToVolume(t *testing.T) {
 	z := spec(t, "  storage: {dataLog: {size: 5Gi}}\n  backup: {enabled: true, interval: 30m, retain: 3, volume: {size: 50Gi, className: nfs}}\n")
-	objs := Ensemble(z)
+	objs := Ensemble(z, z.Membership())
 	sts := statefulSet(t, objs)
 	pod := sts.Spec.Template
 	require.Len(t, pod.Spec.Containers, 2)
@@ -105,7 +105,7 @@ func TestBackupSidecarToVolume(t *testing.T) {
 
 func TestBackupToS3AndRestore(t *testing.T) {
 	z := spec(t, "  backup:\n    enabled: true\n    s3: {endpoint: 'https://s3.example.com', bucket: zk-backups, credentialsSecret: {name: s3-creds, accessKeyIDKey: id}}\n    restore: {from: latest}\n")
-	objs := Ensemble(z)
+	objs := Ensemble(z, z.Membership())
 	for _, o := range objs {
 		_, isClaim := o.(*corev1.PersistentVolumeClaim)
 		assert.False(t, isClaim, "no claim for an S3 target")
@@ -149,7 +149,7 @@ func TestBackupToS3OpensEgressToTheBucketPort(t *testing.T) {
 	for endpoint, port := range map[string]int32{"https://s3.example.com": 443, "http://minio.backup:9000": 9000, "http://minio.backup": 80} {
 		z := spec(t, "  backup: {enabled: true, s3: {endpoint: '"+endpoint+"', bucket: zk-backups, credentialsSecret: {name: s3}}}\n")
 		var found bool
-		for _, o := range Ensemble(z) {
+		for _, o := range Ensemble(z, z.Membership()) {
 			np, ok := o.(*networkingv1.NetworkPolicy)
 			if !ok {
 				continue
@@ -163,7 +163,8 @@ func TestBackupToS3OpensEgressToTheBucketPort(t *testing.T) {
 		assert.True(t, found, "%s: no egress to port %d", endpoint, port)
 	}
 	egress := func(body string) int {
-		for _, o := range Ensemble(spec(t, body)) {
+		z := spec(t, body)
+		for _, o := range Ensemble(z, z.Membership()) {
 			if np, ok := o.(*networkingv1.NetworkPolicy); ok {
 				return len(np.Spec.Egress)
 			}

@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
@@ -35,12 +36,13 @@ var (
 // ConfigMap holds zoo.cfg, the logging configuration and the scripts the
 // container runs. The image's own /conf (logback.xml included) is hidden
 // by the mount, so everything the server reads from there is here.
-func ConfigMap(z *api.ZookeeperSpec, e names.Ensemble) *corev1.ConfigMap {
+func ConfigMap(z *api.ZookeeperSpec, m membership.Membership) *corev1.ConfigMap {
+	e := m.Ensemble
 	return &corev1.ConfigMap{
 		TypeMeta:   typeMeta("v1", "ConfigMap"),
 		ObjectMeta: objectMeta(e, e.ConfigMap()),
 		Data: map[string]string{
-			KeyZooCfg:  ZooCfg(z, e),
+			KeyZooCfg:  ZooCfg(z, m),
 			KeyLogback: logbackXML,
 			KeyStart:   startScript,
 			KeyReady:   readyScript,

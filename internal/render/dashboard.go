@@ -1,6 +1,8 @@
 package render
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 
@@ -147,10 +149,15 @@ func DashboardJSON(z *api.ZookeeperSpec, e names.Ensemble) string {
 }
 
 // dashboardUID is stable per ensemble and within Grafana's 40 characters.
+// A longer one is cut and ends in a hash of the whole namespace and name:
+// cutting alone gave two long-namespaced ensembles one uid, and Grafana
+// keeps only one dashboard per uid.
 func dashboardUID(e names.Ensemble) string {
+	const max, hashLen = 40, 8
 	uid := "zk-" + e.NamespaceOrDefault() + "-" + e.Name
-	if len(uid) > 40 {
-		uid = uid[:40]
+	if len(uid) <= max {
+		return uid
 	}
-	return uid
+	sum := sha256.Sum256([]byte(e.NamespaceOrDefault() + "/" + e.Name))
+	return uid[:max-hashLen-1] + "-" + hex.EncodeToString(sum[:])[:hashLen]
 }

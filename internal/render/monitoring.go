@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
@@ -30,11 +31,12 @@ func MetricsServiceName(z *api.ZookeeperSpec, e names.Ensemble) string {
 
 // Monitoring returns the monitoring objects the spec asks for, in a fixed
 // order: the metrics Service, ServiceMonitor, PrometheusRule, dashboard.
-func Monitoring(z *api.ZookeeperSpec, e names.Ensemble) []Object {
+func Monitoring(z *api.ZookeeperSpec, ms membership.Membership) []Object {
 	s := z.Spec
 	if !*s.ZooKeeper.Metrics.Enabled {
 		return nil
 	}
+	e := ms.Ensemble
 	var objs []Object
 	m := s.Monitoring
 	if m.Service == api.MetricsServiceOwn {
@@ -44,7 +46,7 @@ func Monitoring(z *api.ZookeeperSpec, e names.Ensemble) []Object {
 		objs = append(objs, ServiceMonitor(z, e))
 	}
 	if m.PrometheusRuleOn() {
-		objs = append(objs, PrometheusRule(z, e))
+		objs = append(objs, PrometheusRule(z, ms))
 	}
 	if m.DashboardOn() {
 		objs = append(objs, Dashboard(z, e))

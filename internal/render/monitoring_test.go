@@ -37,26 +37,25 @@ func kinds(objs []Object) []string {
 
 func TestMonitoringDefaultIsMetricsServiceOnly(t *testing.T) {
 	z := spec(t, "  replicas: 3\n")
-	objs := Monitoring(z, names.For(z))
+	objs := Monitoring(z, z.Membership())
 	require.Equal(t, []string{"Service"}, kinds(objs))
 	svc := objs[0].(*corev1.Service)
 	assert.Equal(t, "zk-metrics", svc.Name)
 	assert.Equal(t, corev1.ClusterIPNone, svc.Spec.ClusterIP)
 	assert.True(t, svc.Spec.PublishNotReadyAddresses, "members out of quorum must stay scraped")
-	assert.Equal(t, names.For(z).Selector(), svc.Spec.Selector)
+	assert.Equal(t, z.Names().Selector(), svc.Spec.Selector)
 	assert.Equal(t, ComponentMetrics, svc.Labels[names.LabelComponent])
 	require.Len(t, svc.Spec.Ports, 1)
 	assert.Equal(t, PortMetrics, svc.Spec.Ports[0].Name)
 	assert.EqualValues(t, 7000, svc.Spec.Ports[0].Port)
 
 	z = spec(t, "  zookeeper: {metrics: {enabled: false}}\n")
-	assert.Empty(t, Monitoring(z, names.For(z)), "no metrics, no monitoring objects")
+	assert.Empty(t, Monitoring(z, z.Membership()), "no metrics, no monitoring objects")
 }
 
 func TestServiceMonitor(t *testing.T) {
 	z := spec(t, "  monitoring: {serviceMonitor: {labels: {release: prom, app.kubernetes.io/name: other}, interval: 15s}}\n")
-	e := names.For(z)
-	objs := Monitoring(z, e)
+	objs := Monitoring(z, z.Membership())
 	require.Equal(t, []string{"Service", "ServiceMonitor"}, kinds(objs))
 	svc, sm := objs[0].(*corev1.Service), objs[1].(*monv1.ServiceMonitor)
 	assert.Equal(t, "monitoring.coreos.com/v1", sm.APIVersion)
@@ -73,17 +72,16 @@ func TestServiceMonitor(t *testing.T) {
 	assert.EqualValues(t, "15s", sm.Spec.Endpoints[0].Interval)
 
 	z = spec(t, "  monitoring: {service: client, serviceMonitor: {}}\n")
-	objs = Monitoring(z, names.For(z))
+	objs = Monitoring(z, z.Membership())
 	require.Equal(t, []string{"ServiceMonitor"}, kinds(objs), "client exposure: no Service of its own")
 	sm = objs[0].(*monv1.ServiceMonitor)
 	assert.NotContains(t, sm.Spec.Selector.MatchLabels, names.LabelComponent)
-	assert.Equal(t, "zk-client", MetricsServiceName(z, names.For(z)))
+	assert.Equal(t, "zk-client", MetricsServiceName(z, z.Names()))
 }
 
 func TestAlertRules(t *testing.T) {
 	z := spec(t, "  replicas: 5\n  monitoring: {prometheusRule: {runbookURL: 'https://runbooks.example.com/zk/', thresholds: {fsyncMillis: 25, connections: 300}}}\n")
-	e := names.For(z)
-	rules := AlertRules(z, e)
+	rules := AlertRules(z, z.Membership())
 	var got []string
 	byName := map[string]monv1.Rule{}
 	for _, r := range rules {
@@ -115,11 +113,11 @@ func TestAlertRules(t *testing.T) {
 	assert.Equal(t, SeverityCritical, byName["ZookeeperQuorumLost"].Labels["severity"])
 
 	z = spec(t, "  replicas: 1\n  monitoring: {prometheusRule: {}}\n")
-	for _, r := range AlertRules(z, names.For(z)) {
+	for _, r := range AlertRules(z, z.Membership()) {
 		assert.NotContains(t, []string{"ZookeeperQuorumLost", "ZookeeperNoLeader", "ZookeeperMemberNotFollowing", "ZookeeperFrequentElections"}, r.Alert,
 			"a standalone member has no quorum to lose")
 	}
-	pr := PrometheusRule(z, names.For(z))
+	pr := PrometheusRule(z, z.Membership())
 	assert.Equal(t, "PrometheusRule", pr.Kind)
 	require.Len(t, pr.Spec.Groups, 1)
 	assert.Equal(t, "zookeeper-ns-zk", pr.Spec.Groups[0].Name)
@@ -127,7 +125,7 @@ func TestAlertRules(t *testing.T) {
 
 func TestDashboard(t *testing.T) {
 	z := spec(t, "  monitoring: {dashboard: {}}\n")
-	objs := Monitoring(z, names.For(z))
+	objs := Monitoring(z, z.Membership())
 	require.Equal(t, []string{"Service", "ConfigMap"}, kinds(objs))
 	cm := objs[1].(*corev1.ConfigMap)
 	assert.Equal(t, "zk-dashboard", cm.Name)
@@ -153,5 +151,22 @@ func TestDashboard(t *testing.T) {
 	for _, want := range []string{"Members up", "Write latency (avg, ms)", "Packets received per second", "Znodes", "Watches", "Fsync time (avg, ms)", "Volume free (%)"} {
 		assert.Contains(t, titles, want)
 	}
-	assert.Equal(t, DashboardJSON(z, names.For(z)), cm.Data[DashboardKey], "deterministic")
+	assert.Equal(t, DashboardJSON(z, z.Names()), cm.Data[DashboardKey], "deterministic")
+}
+
+// TestDashboardUIDsDistinct: ensembles whose uids would share their first
+// 40 characters still get distinct uids, each at most 40 characters.
+func TestDashboardUIDsDistinct(t *testing.T) {
+	long := "team-payments-eu-west-1-production"
+	seen := map[string]string{}
+	for _, ns := range []string{long + "-a", long + "-b", "short"} {
+		for _, name := range []string{"zk", "zk2"} {
+			uid := dashboardUID(names.Ensemble{Namespace: ns, Name: name})
+			assert.LessOrEqual(t, len(uid), 40, uid)
+			_, dup := seen[uid]
+			assert.False(t, dup, "uid %s of %s/%s is also %s's", uid, ns, name, seen[uid])
+			seen[uid] = ns + "/" + name
+		}
+	}
+	assert.Equal(t, "zk-short-zk", dashboardUID(names.Ensemble{Namespace: "short", Name: "zk"}), "short uids stay as they were")
 }

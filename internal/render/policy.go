@@ -8,22 +8,24 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
 // PodDisruptionBudget lets voluntary disruptions (drains, upgrades) take
-// down one member at a time: with 2f+1 members that keeps a majority even
-// when one more member fails meanwhile (for f >= 1). Unhealthy members may
-// always be evicted: they are not part of the quorum, and blocking their
-// eviction would only stall node drains.
-func PodDisruptionBudget(e names.Ensemble) *policyv1.PodDisruptionBudget {
-	one := intstr.FromInt32(1)
+// down the membership's budget of members at a time (one: see
+// MaxUnavailable). Unhealthy members may always be evicted: they are not
+// part of the quorum, and blocking their eviction would only stall node
+// drains.
+func PodDisruptionBudget(m membership.Membership) *policyv1.PodDisruptionBudget {
+	e := m.Ensemble
+	budget := intstr.FromInt32(int32(m.MaxUnavailable()))
 	always := policyv1.AlwaysAllow
 	return &policyv1.PodDisruptionBudget{
 		TypeMeta:   typeMeta("policy/v1", "PodDisruptionBudget"),
 		ObjectMeta: objectMeta(e, e.Disruption()),
 		Spec: policyv1.PodDisruptionBudgetSpec{
-			MaxUnavailable:             &one,
+			MaxUnavailable:             &budget,
 			Selector:                   selector(e),
 			UnhealthyPodEvictionPolicy: &always,
 		},

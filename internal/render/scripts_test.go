@@ -25,16 +25,20 @@ func runScript(t *testing.T, script string, env ...string) (string, error) {
 }
 
 func TestStartScript(t *testing.T) {
-	cfg := "dataDir=/nowhere\nserver.1=a:2888:3888;2181\nserver.2=b:2888:3888;2181\nserver.3=c:2888:3888;2181\n"
+	cfg := "dataDir=/nowhere\n" +
+		"server.1=zk-0.zk-headless.ns.svc.cluster.local:2888:3888;2181\n" +
+		"server.2=zk-1.zk-headless.ns.svc.cluster.local:2888:3888;2181\n" +
+		"server.3=zk-2.zk-headless.ns.svc.cluster.local:2888:3888;2181\n" +
+		"server.12=orders-zk-0.orders-zk-headless.ns.svc.cluster.local:2888:3888:observer;2181\n"
 	cases := map[string]struct {
 		host, existing, wantErr, wantID string
 	}{
-		"fresh volume gets ordinal+1": {host: "zk-2", wantID: "3"},
-		"first member is server 1":    {host: "orders-zk-0", wantID: "1"},
-		"matching myid is kept":       {host: "zk-1", existing: "2\n", wantID: "2"},
-		"another member's volume":     {host: "zk-1", existing: "3\n", wantErr: "inspect PersistentVolumeClaim data-zk-1", wantID: "3"},
-		"no ordinal in hostname":      {host: "zookeeper", wantErr: "does not end in -<ordinal>"},
-		"more pods than server lines": {host: "zk-3", wantErr: "no server.4 line"},
+		"fresh volume gets its line's id": {host: "zk-2", wantID: "3"},
+		"id from the list, not the name":  {host: "orders-zk-0", wantID: "12"},
+		"matching myid is kept":           {host: "zk-1", existing: "2\n", wantID: "2"},
+		"another member's volume":         {host: "zk-1", existing: "3\n", wantErr: "inspect PersistentVolumeClaim data-zk-1", wantID: "3"},
+		"a name that only ends alike":     {host: "k-1", wantErr: "no server line for pod k-1"},
+		"more pods than server lines":     {host: "zk-3", wantErr: "no server line for pod zk-3"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

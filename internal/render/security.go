@@ -10,6 +10,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
@@ -94,7 +95,8 @@ func securedServerLine(z *api.ZookeeperSpec, line string) string {
 
 // Secure layers spec.security onto the rendered ensemble and returns the
 // objects it adds (the Certificate).
-func Secure(z *api.ZookeeperSpec, e names.Ensemble, objs []Object) []Object {
+func Secure(z *api.ZookeeperSpec, m membership.Membership, objs []Object) []Object {
+	e := m.Ensemble
 	s := &z.Spec
 	if s.Security.TLS == nil && s.Security.Digest == nil {
 		return nil
@@ -119,7 +121,7 @@ func Secure(z *api.ZookeeperSpec, e names.Ensemble, objs []Object) []Object {
 		}
 	}
 	if t := s.Security.TLS; t != nil && t.CertManager != nil {
-		return []Object{Certificate(z, e)}
+		return []Object{Certificate(z, m)}
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
@@ -60,7 +61,8 @@ func secureNetworkPolicy(z *api.ZookeeperSpec, np *networkingv1.NetworkPolicy) {
 // certificate for every member, valid for each member's FQDN, the
 // headless and client Services' names, and localhost. It is built as
 // unstructured data so the function needs no cert-manager Go module.
-func Certificate(z *api.ZookeeperSpec, e names.Ensemble) *unstructured.Unstructured {
+func Certificate(z *api.ZookeeperSpec, m membership.Membership) *unstructured.Unstructured {
+	e := m.Ensemble
 	cm := z.Spec.Security.TLS.CertManager
 	meta := objectMeta(e, e.Name+"-tls")
 	labels := map[string]any{}
@@ -71,16 +73,16 @@ func Certificate(z *api.ZookeeperSpec, e names.Ensemble) *unstructured.Unstructu
 	for k, v := range meta.Annotations {
 		annotations[k] = v
 	}
-	m := map[string]any{"name": meta.Name, "labels": labels}
+	md := map[string]any{"name": meta.Name, "labels": labels}
 	if len(annotations) > 0 {
-		m["annotations"] = annotations
+		md["annotations"] = annotations
 	}
 	if meta.Namespace != "" {
-		m["namespace"] = meta.Namespace
+		md["namespace"] = meta.Namespace
 	}
 	spec := map[string]any{
 		"secretName": TLSSecretName(z, e),
-		"dnsNames":   toAny(CertificateDNSNames(e)),
+		"dnsNames":   toAny(CertificateDNSNames(m)),
 		"issuerRef":  map[string]any{"name": cm.IssuerRef.Name, "kind": cm.IssuerRef.Kind, "group": "cert-manager.io"},
 		// Members and clients present the same certificate both ways.
 		"usages":     []any{"server auth", "client auth", "digital signature", "key encipherment"},
@@ -93,15 +95,16 @@ func Certificate(z *api.ZookeeperSpec, e names.Ensemble) *unstructured.Unstructu
 		spec["renewBefore"] = cm.RenewBefore
 	}
 	return &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "metadata": m, "spec": spec,
+		"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "metadata": md, "spec": spec,
 	}}
 }
 
 // CertificateDNSNames are the names the members' certificate must cover.
-func CertificateDNSNames(e names.Ensemble) []string {
+func CertificateDNSNames(m membership.Membership) []string {
+	e := m.Ensemble
 	var out []string
-	for i := 0; i < int(e.Replicas); i++ {
-		out = append(out, e.Host(i))
+	for _, x := range m.Members {
+		out = append(out, x.Host)
 	}
 	ns, d := e.NamespaceOrDefault(), e.ClusterDomain
 	for _, svc := range []string{e.HeadlessService(), e.ClientService()} {

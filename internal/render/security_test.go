@@ -9,15 +9,13 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-
-	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
 const securedSpec = `  security: {tls: {certManager: {issuerRef: {name: ca, kind: ClusterIssuer}}, client: {enabled: true, clientAuth: need}, quorum: {enabled: true}}, digest: {secretName: users}}`
 
 func TestSecureZooCfg(t *testing.T) {
 	z := spec(t, securedSpec)
-	cfg := ZooCfg(z, names.For(z))
+	cfg := ZooCfg(z, z.Membership())
 	for _, line := range []string{
 		"secureClientPort=2281", "sslQuorum=true", "portUnification=false", "ssl.clientAuth=need",
 		"ssl.keyStore.type=PEM", "ssl.quorum.keyStore.location=/secure/keystore.pem", "ssl.quorum.trustStore.type=PEM",
@@ -30,12 +28,12 @@ func TestSecureZooCfg(t *testing.T) {
 	assert.NotContains(t, cfg, "password", "PEM stores need no password")
 
 	z = spec(t, `  security: {tls: {secretName: s, client: {enabled: true, plaintext: true}}}`)
-	assert.Contains(t, ZooCfg(z, names.For(z)), ";2181\n", "the migration mode keeps the plaintext port")
+	assert.Contains(t, ZooCfg(z, z.Membership()), ";2181\n", "the migration mode keeps the plaintext port")
 }
 
 func TestSecurePod(t *testing.T) {
 	z := spec(t, securedSpec)
-	objs := Ensemble(z)
+	objs := Ensemble(z, z.Membership())
 	sts := statefulSet(t, objs)
 	c := findContainer(t, sts.Spec.Template.Spec.Containers, "zookeeper")
 	assert.Equal(t, []string{"bash", "/conf/secure-start.sh"}, c.Command)
@@ -64,15 +62,15 @@ func TestSecurePod(t *testing.T) {
 			assert.Equal(t, corev1.StorageMediumMemory, v.EmptyDir.Medium, "derived key material stays off disk")
 		}
 	}
-	cm := ConfigMap(z, names.For(z))
+	cm := ConfigMap(z, z.Membership())
 	cm.Data[KeySecureStart], cm.Data[KeyProbeAdmin] = secureStartScript, probeAdminScript
 	assert.Equal(t, ConfigHash(cm), sts.Spec.Template.Annotations[ConfigHashAnnotation], "the hash covers the security scripts")
 }
 
 func TestSecureServicesAndPolicy(t *testing.T) {
 	z := spec(t, securedSpec)
-	e := names.For(z)
-	for _, o := range Ensemble(z) {
+	e := z.Names()
+	for _, o := range Ensemble(z, z.Membership()) {
 		switch o := o.(type) {
 		case *corev1.Service:
 			var ports []int32
@@ -105,7 +103,7 @@ func TestSecureServicesAndPolicy(t *testing.T) {
 
 func TestSecureOffRendersNothingNew(t *testing.T) {
 	z := spec(t, `  replicas: 3`)
-	for _, o := range Ensemble(z) {
+	for _, o := range Ensemble(z, z.Membership()) {
 		if cm, ok := o.(*corev1.ConfigMap); ok {
 			assert.NotContains(t, cm.Data, KeySecureStart)
 			assert.False(t, strings.Contains(cm.Data[KeyZooCfg], "ssl"), "no TLS keys unless asked")

@@ -6,10 +6,13 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/zkprops"
 )
 
 // ConfigHashAnnotation carries ConfigHash on the pod template.
@@ -32,14 +35,15 @@ const volumeConfig, volumeLogs, volumeTmp = "config", "logs", "tmp"
 // take down several members that are already back in the quorum (seen on
 // a real v1.37 control plane by e2e/kubernetes). Readiness itself already
 // waits for the member to rejoin.
-func StatefulSet(z *api.ZookeeperSpec, e names.Ensemble, configHash string) *appsv1.StatefulSet {
-	s := z.Spec
-	rp := s.Storage.RetentionPolicy
+func StatefulSet(z *api.ZookeeperSpec, m membership.Membership, configHash string) *appsv1.StatefulSet {
+	e := m.Ensemble
+	replicas := m.Replicas()
+	rp := z.Spec.Storage.RetentionPolicy
 	return &appsv1.StatefulSet{
 		TypeMeta:   typeMeta("apps/v1", "StatefulSet"),
 		ObjectMeta: objectMeta(e, e.StatefulSet()),
 		Spec: appsv1.StatefulSetSpec{
-			Replicas:            s.Replicas,
+			Replicas:            &replicas,
 			ServiceName:         e.HeadlessService(),
 			Selector:            selector(e),
 			PodManagementPolicy: appsv1.ParallelPodManagement,
@@ -53,9 +57,9 @@ func StatefulSet(z *api.ZookeeperSpec, e names.Ensemble, configHash string) *app
 					Labels:      e.Labels(),
 					Annotations: podAnnotations(z, configHash),
 				},
-				Spec: podSpec(z, e),
+				Spec: podSpec(z, e, m.Voters()),
 			},
-			VolumeClaimTemplates: claimTemplates(z, e),
+			VolumeClaimTemplates: claimTemplates(z, m),
 		},
 	}
 }
@@ -70,7 +74,7 @@ func podAnnotations(z *api.ZookeeperSpec, configHash string) map[string]string {
 	return a
 }
 
-func podSpec(z *api.ZookeeperSpec, e names.Ensemble) corev1.PodSpec {
+func podSpec(z *api.ZookeeperSpec, e names.Ensemble, voters int) corev1.PodSpec {
 	s := z.Spec
 	f, t := false, true
 	uid := ImageUID
@@ -91,7 +95,7 @@ func podSpec(z *api.ZookeeperSpec, e names.Ensemble) corev1.PodSpec {
 		Containers:                []corev1.Container{container(z)},
 		Volumes:                   podVolumes(e),
 		Affinity:                  affinity(s.Placement, e),
-		TopologySpreadConstraints: spread(s.Placement, e),
+		TopologySpreadConstraints: spread(s.Placement, e, voters),
 		NodeSelector:              s.Placement.NodeSelector,
 		Tolerations:               s.Placement.Tolerations,
 		PriorityClassName:         s.Placement.PriorityClassName,
@@ -164,20 +168,22 @@ func containerPorts(z *api.ZookeeperSpec) []corev1.ContainerPort {
 }
 
 // env configures zkServer.sh (ZK_SERVER_HEAP becomes -Xmx, SERVER_JVMFLAGS
-// is appended to the server's java command line; see zkEnv.sh).
+// is appended to the server's java command line; see zkEnv.sh). The heap
+// is always set: without it the image's default (1000 MB) ignores the
+// pod's memory. The -D flags of JVM-flag properties come from the
+// property model, which allows no spaces or shell characters in them.
 func env(z *api.ZookeeperSpec) []corev1.EnvVar {
 	s := z.Spec
 	vars := []corev1.EnvVar{
 		{Name: "ZOOCFGDIR", Value: ConfDir},
 		{Name: "ZOO_LOG_DIR", Value: LogDir},
-	}
-	if heap := s.HeapMiB(); heap > 0 {
-		vars = append(vars, corev1.EnvVar{Name: "ZK_SERVER_HEAP", Value: strconv.FormatInt(heap, 10)})
+		{Name: "ZK_SERVER_HEAP", Value: strconv.FormatInt(s.HeapMiB(), 10)},
 	}
 	var flags []string
 	if *s.ZooKeeper.ReadOnlyMode {
 		flags = append(flags, "-Dreadonlymode.enabled=true")
 	}
+	flags = append(flags, zkprops.JVMFlags(s.ZooKeeper.Config)...)
 	flags = append(flags, s.JVM.Flags...)
 	if len(flags) > 0 {
 		vars = append(vars, corev1.EnvVar{Name: "SERVER_JVMFLAGS", Value: strings.Join(flags, " ")})
@@ -217,13 +223,22 @@ func podVolumes(e names.Ensemble) []corev1.Volume {
 	}
 }
 
-func claimTemplates(z *api.ZookeeperSpec, e names.Ensemble) []corev1.PersistentVolumeClaim {
-	st := z.Spec.Storage
-	out := []corev1.PersistentVolumeClaim{claim(e, names.DataVolume, st.ClassName, st.AccessMode, st.Size.String())}
-	if st.DataLog != nil {
-		out = append(out, claim(e, names.DataLogVolume, st.DataLog.ClassName, st.AccessMode, st.DataLog.Size.String()))
+// claimTemplates are the membership's volume templates, in its order.
+func claimTemplates(z *api.ZookeeperSpec, m membership.Membership) []corev1.PersistentVolumeClaim {
+	out := make([]corev1.PersistentVolumeClaim, 0, len(m.Templates))
+	for _, t := range m.Templates {
+		class, size := volumeTemplate(z.Spec.Storage, t)
+		out = append(out, claim(m.Ensemble, t, class, z.Spec.Storage.AccessMode, size.String()))
 	}
 	return out
+}
+
+// volumeTemplate is the class and size the spec gives claim template t.
+func volumeTemplate(st api.Storage, t string) (string, resource.Quantity) {
+	if t == names.DataLogVolume {
+		return st.DataLog.ClassName, *st.DataLog.Size
+	}
+	return st.ClassName, *st.Size
 }
 
 // claim is a volume claim template. Its labels are the selector only: the

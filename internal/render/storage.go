@@ -6,6 +6,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
@@ -31,33 +32,26 @@ func StorageClass(z *api.ZookeeperSpec, e names.Ensemble) *storagev1.StorageClas
 // template, each pre-bound through claimRef to the exact claim the
 // StatefulSet will create for that ordinal, and pinned to its node: member
 // i always finds its own data, never another member's.
-func PersistentVolumes(z *api.ZookeeperSpec, e names.Ensemble) []*corev1.PersistentVolume {
-	st := z.Spec.Storage
-	templates := []struct {
-		name, class string
-		size        *resource.Quantity
-	}{{names.DataVolume, st.ClassName, st.Size}}
-	if st.DataLog != nil {
-		templates = append(templates, struct {
-			name, class string
-			size        *resource.Quantity
-		}{names.DataLogVolume, st.DataLog.ClassName, st.DataLog.Size})
-	}
+// Node i of spec.storage.persistentVolumes.nodes holds member i's volumes
+// (the spec's check makes their counts equal).
+func PersistentVolumes(z *api.ZookeeperSpec, m membership.Membership) []*corev1.PersistentVolume {
+	nodes := z.Spec.Storage.PersistentVolumes.Nodes
 	var out []*corev1.PersistentVolume
-	for i, node := range st.PersistentVolumes.Nodes {
-		for _, t := range templates {
-			out = append(out, localVolume(z, e, i, node, t.name, t.class, *t.size))
+	for _, x := range m.Members {
+		for _, t := range m.Templates {
+			out = append(out, localVolume(z, m.Ensemble, x, nodes[x.Ordinal], t))
 		}
 	}
 	return out
 }
 
-func localVolume(z *api.ZookeeperSpec, e names.Ensemble, i int, node, template, class string, size resource.Quantity) *corev1.PersistentVolume {
+func localVolume(z *api.ZookeeperSpec, e names.Ensemble, x membership.Member, node, template string) *corev1.PersistentVolume {
 	st := z.Spec.Storage
+	class, size := volumeTemplate(st, template)
 	fs := corev1.PersistentVolumeFilesystem
 	return &corev1.PersistentVolume{
 		TypeMeta:   typeMeta("v1", "PersistentVolume"),
-		ObjectMeta: clusterMeta(e, e.Volume(template, i)),
+		ObjectMeta: clusterMeta(e, e.Volume(template, x.Ordinal)),
 		Spec: corev1.PersistentVolumeSpec{
 			Capacity:                      corev1.ResourceList{corev1.ResourceStorage: size},
 			AccessModes:                   []corev1.PersistentVolumeAccessMode{st.AccessMode},
@@ -71,7 +65,7 @@ func localVolume(z *api.ZookeeperSpec, e names.Ensemble, i int, node, template, 
 				APIVersion: "v1",
 				Kind:       "PersistentVolumeClaim",
 				Namespace:  e.NamespaceOrDefault(),
-				Name:       e.Claim(template, i),
+				Name:       x.Claims[template],
 			},
 			NodeAffinity: &corev1.VolumeNodeAffinity{Required: &corev1.NodeSelector{
 				NodeSelectorTerms: []corev1.NodeSelectorTerm{{MatchExpressions: []corev1.NodeSelectorRequirement{{

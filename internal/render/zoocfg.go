@@ -7,7 +7,8 @@ import (
 	"strings"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
-	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/zkprops"
 )
 
 // Paths inside the container.
@@ -25,29 +26,34 @@ const PrometheusProvider = "org.apache.zookeeper.metrics.prometheus.PrometheusMe
 
 // ZooCfg renders zoo.cfg: the properties sorted by key, then one server.X
 // line per member in ordinal order, so the file is stable and reviewable.
-func ZooCfg(z *api.ZookeeperSpec, e names.Ensemble) string {
+// Properties are written with java.util.Properties escaping
+// (zkprops.Write), so no value can add, end or continue a line.
+func ZooCfg(z *api.ZookeeperSpec, m membership.Membership) string {
 	props := zooProperties(z)
-	keys := make([]string, 0, len(props))
-	for k := range props {
-		keys = append(keys, k)
+	entries := make([]zkprops.Entry, 0, len(props))
+	for k, v := range props {
+		entries = append(entries, zkprops.Entry{Key: k, Value: v})
 	}
-	sort.Strings(keys)
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Key < entries[j].Key })
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Rendered by zookeeper-fn from ZookeeperSpec %s: edit the spec, not this file.\n", e.Owner())
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s=%s\n", k, props[k])
-	}
-	for i := 0; i < int(e.Replicas); i++ {
-		b.WriteString(securedServerLine(z, ServerLine(e, i)) + "\n")
+	fmt.Fprintf(&b, "# Rendered by zookeeper-fn from ZookeeperSpec %s: edit the spec, not this file.\n", m.Owner())
+	b.WriteString(zkprops.Write(entries))
+	for _, x := range m.Members {
+		b.WriteString(securedServerLine(z, ServerLine(x)) + "\n")
 	}
 	return b.String()
 }
 
-// ServerLine is member i's server.X entry: quorum and election ports, then
+// ServerLine is a member's server.X entry: quorum and election ports, the
+// role when it does not vote (a participant is ZooKeeper's default), then
 // the client port after the semicolon.
-func ServerLine(e names.Ensemble, i int) string {
-	return fmt.Sprintf("server.%d=%s:%d:%d;%d", e.MyID(i), e.Host(i), api.QuorumPort, api.ElectionPort, api.ClientPort)
+func ServerLine(x membership.Member) string {
+	role := ""
+	if !x.Voting() {
+		role = ":" + string(x.Role)
+	}
+	return fmt.Sprintf("server.%d=%s:%d:%d%s;%d", x.MyID, x.Host, api.QuorumPort, api.ElectionPort, role, api.ClientPort)
 }
 
 func zooProperties(z *api.ZookeeperSpec) map[string]string {
@@ -89,8 +95,10 @@ func zooProperties(z *api.ZookeeperSpec) map[string]string {
 		p["localSessionsUpgradingEnabled"] = "true"
 	}
 	securityProperties(z, p)
-	for k, v := range zk.Config {
-		p[k] = v
+	// spec.zookeeper.config: the zoo.cfg keys of its properties (which are
+	// not always the names users write); JVM-flag properties go to env().
+	for _, e := range zkprops.ConfigEntries(zk.Config) {
+		p[e.Key] = e.Value
 	}
 	return p
 }

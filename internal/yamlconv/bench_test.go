@@ -27,7 +27,7 @@ func ensemble(b *testing.B) []render.Object {
 	if z == nil || problems.HasErrors() {
 		b.Fatalf("decoding the spec: %v", problems)
 	}
-	return render.Ensemble(z)
+	return render.Ensemble(z, z.Membership())
 }
 
 // BenchmarkFromObject converts typed objects into YAML nodes: every object

@@ -97,6 +97,7 @@ func (s *scanner) value(depth int) (*yaml.Node, error) {
 		if strings.Contains(str, "\n") {
 			n.Style = yaml.LiteralStyle
 		}
+		safeStyle(n)
 		return n, nil
 	case c == 't':
 		return s.literal("true", s.scalar(yaml.NodeTagBool, "true"))
@@ -227,7 +228,9 @@ func (s *scanner) object(depth int) (*yaml.Node, error) {
 		if v == nil || dropStatus(key, v, depth) {
 			continue
 		}
-		n.Content = append(n.Content, s.scalar(yaml.NodeTagString, key), v)
+		k := s.scalar(yaml.NodeTagString, key)
+		safeStyle(k)
+		n.Content = append(n.Content, k, v)
 	}
 	if depth == 0 {
 		apiVersionFirst(n)
@@ -245,9 +248,10 @@ func apiVersionFirst(n *yaml.Node) {
 }
 
 // dropStatus removes the status of the object itself and any empty status
-// (PVC templates carry one): the API server owns status.
+// object (PVC templates carry one): the API server owns status. A scalar
+// named status (a ConfigMap's `data: {status: green}`) is data and stays.
 func dropStatus(key string, v *yaml.Node, depth int) bool {
-	return key == "status" && (depth == 0 || len(v.Content) == 0)
+	return key == "status" && (depth == 0 || (v.Kind == yaml.MappingNode && len(v.Content) == 0))
 }
 
 func (s *scanner) list(depth int) (*yaml.Node, error) {

@@ -25,7 +25,7 @@ import (
 func TestFromObjectMatchesTokenReader(t *testing.T) {
 	var objs []any
 	for _, z := range goldenSpecs(t) {
-		for _, o := range render.Ensemble(z) {
+		for _, o := range render.Ensemble(z, z.Membership()) {
 			objs = append(objs, o)
 		}
 	}
@@ -136,6 +136,8 @@ func refValue(dec *json.Decoder, depth int) (*yaml.Node, error) {
 		n := &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: t}
 		if strings.Contains(t, "\n") {
 			n.Style = yaml.LiteralStyle
+		} else if yamlconv.Ambiguous(t) {
+			n.Style = yaml.DoubleQuotedStyle
 		}
 		return n, nil
 	case json.Number:
@@ -164,10 +166,14 @@ func refObject(dec *json.Decoder, depth int) (*yaml.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		if v == nil || (key == "status" && (depth == 0 || len(v.Content) == 0)) {
+		if v == nil || (key == "status" && (depth == 0 || (v.Kind == yaml.MappingNode && len(v.Content) == 0))) {
 			continue
 		}
-		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: key}, v)
+		kn := &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: key}
+		if yamlconv.Ambiguous(key) {
+			kn.Style = yaml.DoubleQuotedStyle
+		}
+		n.Content = append(n.Content, kn, v)
 	}
 	_, err := dec.Token() // '}'
 	if c := n.Content; depth == 0 && len(c) >= 4 && c[0].Value == "kind" && c[2].Value == "apiVersion" {

@@ -1,7 +1,6 @@
 package schema_test
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,12 +9,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api/schema"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the generated schema and reference")
-
 // TestGenerated keeps schema/ and docs/reference.md in step with the Go
-// types: run with -update after changing the API.
+// types: run `make update-golden` (or this package with -update) after
+// changing the API.
 func TestGenerated(t *testing.T) {
 	docs, err := schema.Docs("..")
 	require.NoError(t, err)
@@ -24,18 +23,20 @@ func TestGenerated(t *testing.T) {
 	require.NoError(t, err)
 	ref, err := schema.Reference(fields)
 	require.NoError(t, err)
+	specJSON, err := schema.SpecJSONSchema(spec)
+	require.NoError(t, err)
+	fnJSON, err := schema.FunctionJSONSchema()
+	require.NoError(t, err)
 	for path, want := range map[string][]byte{
 		"../../../schema/zookeeperspecs.zookeeper-fn.dev.yaml": crd,
+		"../../../schema/zookeeperspec.json":                   specJSON,
+		"../../../schema/zookeeperfunction.json":               fnJSON,
 		"../../../docs/reference.md":                           ref,
 	} {
-		if *update {
+		if golden.Update() {
 			require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-			require.NoError(t, os.WriteFile(path, want, 0o644))
-			continue
 		}
-		got, err := os.ReadFile(path)
-		require.NoError(t, err, "run: go test ./internal/api/schema -update")
-		assert.Equal(t, string(want), string(got), "%s is stale: run go test ./internal/api/schema -update", path)
+		golden.File(t, path, want)
 	}
 }
 

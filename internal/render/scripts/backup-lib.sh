@@ -117,6 +117,10 @@ target_list() {
   if [ -n "${BACKUP_DIR:-}" ]; then
     (cd "$BACKUP_DIR" && find . -mindepth 2 -maxdepth 2 -type f -name '*.tar.gz' | sed 's|^\./||')
   else
-    s3_list "${S3_PREFIX%/}/" | sed "s|^${S3_PREFIX%/}/||" | grep -E '^[^/]+/[^/]+\.tar\.gz$' || true
+    # Strip the prefix as a literal string: in a sed pattern, a prefix with
+    # regex characters (zk*prod/) would match nothing and hide every archive.
+    local prefix="${S3_PREFIX%/}/" key
+    s3_list "$prefix" | while IFS= read -r key; do printf '%s\n' "${key#"$prefix"}"; done |
+      grep -E '^[^/]+/[^/]+\.tar\.gz$' || true
   fi
 }

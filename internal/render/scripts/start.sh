@@ -7,20 +7,16 @@ set -euo pipefail
 conf_dir="${ZOOCFGDIR:-/conf}"
 cfg="$conf_dir/zoo.cfg"
 host="${HOSTNAME:-$(hostname)}"
-ordinal="${host##*-}"
-case "$ordinal" in
-  '' | *[!0-9]*)
-    echo "zookeeper-fn: hostname '$host' does not end in -<ordinal>: this script runs in a StatefulSet pod" >&2
-    exit 1
-    ;;
-esac
-# server ids start at 1, pod ordinals at 0.
-myid=$((10#$ordinal + 1))
-
-if ! grep -q "^server\.$myid=" "$cfg"; then
-  echo "zookeeper-fn: $cfg has no server.$myid line for pod $host: the StatefulSet runs more replicas than the ConfigMap was rendered for; render the ZookeeperSpec again and apply both together" >&2
+# The server line naming this pod holds its id: the function renders the
+# list from its one model of the membership, so the script assumes no
+# mapping from ordinals to ids. Pod names have no regex metacharacters.
+line=$(grep -E -m 1 "^server\.[0-9]+=$host\." "$cfg" || true)
+if [ -z "$line" ]; then
+  echo "zookeeper-fn: $cfg has no server line for pod $host: the StatefulSet runs more replicas than the ConfigMap was rendered for; render the ZookeeperSpec again and apply both together" >&2
   exit 1
 fi
+myid="${line%%=*}"
+myid="${myid#server.}"
 
 # The last dataDir line wins, as in ZooKeeper's own parser.
 data_dir=$(sed -n 's/^dataDir=//p' "$cfg" | tail -n 1)

@@ -1,0 +1,89 @@
+package processor
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+)
+
+// ourKinds are the kinds of the function's group.
+var ourKinds = []string{api.Kind, FunctionKind}
+
+// checkKinds refuses resources that were meant for the function but would
+// pass through silently: any other kind in its group, and kinds that are
+// a near miss of its own in any group (zookeeperspec, ZookeeperSpecs).
+func checkKinds(rl *framework.ResourceList) framework.Results {
+	var out framework.Results
+	all := rl.Items
+	if rl.FunctionConfig != nil {
+		all = append(append([]*yaml.RNode(nil), all...), rl.FunctionConfig)
+	}
+	for _, it := range all {
+		kind, group := it.GetKind(), groupOf(it.GetApiVersion())
+		if kind == api.Kind || kind == FunctionKind {
+			continue
+		}
+		guess := closestKind(kind)
+		switch {
+		case group == api.Group && guess != "":
+			out = append(out, result(it, "kind", fmt.Sprintf("%q is not a kind of %s; did you mean %s? (the kinds are %s)", clip(kind), api.Group, guess, strings.Join(ourKinds, " and ")), framework.Error))
+		case group == api.Group:
+			out = append(out, result(it, "kind", fmt.Sprintf("%q is not a kind of %s; the kinds are %s", clip(kind), api.Group, strings.Join(ourKinds, " and ")), framework.Error))
+		case guess != "":
+			out = append(out, result(it, "kind", fmt.Sprintf("%q is close to %s, which the function reads, but it is not; did you mean kind: %s with apiVersion: %s?", clip(kind), guess, guess, api.APIVersion), framework.Error))
+		}
+	}
+	return out
+}
+
+// closestKind is the function's kind that k is a near miss of (other case,
+// a plural, up to two typos), or "".
+func closestKind(k string) string {
+	for _, want := range ourKinds {
+		if distance(strings.ToLower(k), strings.ToLower(want)) <= 2 {
+			return want
+		}
+	}
+	return ""
+}
+
+// closest is the candidate within two edits of s, or "".
+func closest(s string, candidates []string) string {
+	sorted := append([]string(nil), candidates...)
+	sort.Strings(sorted)
+	for _, c := range sorted {
+		if distance(s, c) <= 2 {
+			return c
+		}
+	}
+	return ""
+}
+
+// distance is the Levenshtein distance of a and b (short strings only).
+func distance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 64
+	}
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
