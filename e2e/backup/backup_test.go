@@ -22,8 +22,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zookeeper-fn/zookeeper-fn/e2e/backup/zkrun"
 	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/zkrun"
 )
 
 type sandboxInput struct {
@@ -75,71 +75,14 @@ func reexec(t *testing.T, backup, restore, claim string, s3 *s3Input) {
 	r := zkrun.Parse(t, []byte(in.Restore))
 	b.Container(t, "backup")
 	r.Container(t, "restore")
-	dirs := map[string]bool{}
-	for _, d := range append(b.MountDirs(), r.MountDirs()...) {
-		dirs[d] = true
-	}
-	var all []string
-	for d := range dirs {
-		all = append(all, d)
-	}
-	zkrun.Reexec(t, root, all, in)
-}
-
-// target is where the archives are, as the test inspects it.
-type target interface {
-	all(t *testing.T) []string // <pod>/<archive>
-	read(t *testing.T, path string) []byte
-}
-
-type volumeTarget string
-
-func (v volumeTarget) all(t *testing.T) []string {
-	var out []string
-	pods, err := os.ReadDir(string(v))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range pods {
-		for _, a := range archives(t, string(v), p.Name()) {
-			out = append(out, p.Name()+"/"+a)
-		}
-	}
-	return out
-}
-
-func (v volumeTarget) read(t *testing.T, path string) []byte {
-	b, err := os.ReadFile(filepath.Join(string(v), path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-type s3Target struct {
-	s      *fakeS3
-	prefix string
-}
-
-func (s s3Target) all(*testing.T) []string               { return s.s.archives(s.prefix) }
-func (s s3Target) read(_ *testing.T, path string) []byte { return s.s.object(s.prefix + "/" + path) }
-
-func podArchives(t *testing.T, tg target, pod string) []string {
-	var out []string
-	for _, a := range tg.all(t) {
-		if rest, ok := strings.CutPrefix(a, pod+"/"); ok {
-			out = append(out, rest)
-		}
-	}
-	return out
+	zkrun.Reexec(t, in, b, r)
 }
 
 func inSandbox(t *testing.T) {
 	var in sandboxInput
-	work := zkrun.Input(t, &in)
-	zkrun.SetupNetwork(t)
+	sb := zkrun.Enter(t, &in)
+	work := sb.Dir
 	claims := filepath.Join(work, "claims")
-	cp := zkrun.TreeClient(t, zkrun.Root(), filepath.Join(work, "client"))
 	var tg target = volumeTarget(filepath.Join(claims, in.BackupClaim))
 	var s3 *fakeS3
 	secrets := map[string]map[string]string{}
@@ -157,12 +100,11 @@ func inSandbox(t *testing.T) {
 	// 1. The original ensemble and a known tree, long enough to span
 	// several snapshots (snapCount 40), ending after the newest snapshot
 	// so that only the transaction logs hold the last writes.
-	a := zkrun.NewEnsemble(t, zkrun.Parse(t, []byte(in.Backup)), zkrun.Root(), filepath.Join(work, "original"), claims, "a")
-	a.Secrets = secrets
-	a.StartAll(t, 120*time.Second)
-	a.Tree(t, cp, "load", []byte(tree(in.TreeNodes)))
-	lastZxid := tailAfterSnapshots(t, a, cp, in.SnapshotsAtLeast)
-	want := a.Tree(t, cp, "dump", nil)
+	a := sb.NewEnsemble(t, zkrun.Parse(t, []byte(in.Backup)), zkrun.Options{Name: "original", Claims: claims, Secrets: secrets})
+	a.StartAll(t, formationBound)
+	a.Load(t, tree(in.TreeNodes))
+	lastZxid := tailAfterSnapshots(t, a, in.SnapshotsAtLeast)
+	want := dump(t, a)
 	must(t, os.WriteFile(filepath.Join(work, "original.dump"), []byte(want), 0o644))
 	if n := strings.Count(want, "\n"); n < in.TreeNodes {
 		t.Fatalf("the dump holds %d znodes, want at least %d", n, in.TreeNodes)
@@ -195,15 +137,10 @@ func inSandbox(t *testing.T) {
 
 	// 3. Destroy the ensemble and every member's volumes.
 	a.Destroy()
-	for _, d := range []string{"pv", "emptydir"} {
-		if err := os.RemoveAll(filepath.Join(a.Dir, d)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	a.DeleteVolumes(t)
 
 	// 4. A fresh ensemble: the restore init containers, then the servers.
-	b := zkrun.NewEnsemble(t, zkrun.Parse(t, []byte(in.Restore)), zkrun.Root(), filepath.Join(work, "restored"), claims, "b")
-	b.Secrets = secrets
+	b := sb.NewEnsemble(t, zkrun.Parse(t, []byte(in.Restore)), zkrun.Options{Name: "restored", Claims: claims, Secrets: secrets})
 	for _, m := range b.Members {
 		out, err := m.RunToEnd(t, "restore", 120*time.Second)
 		if err != nil {
@@ -218,8 +155,8 @@ func inSandbox(t *testing.T) {
 	if out, err := b.Members[0].RunToEnd(t, "restore", 60*time.Second); err != nil || !strings.Contains(out, "nothing to restore") {
 		t.Fatalf("a second restore on a filled volume: %v\n%s", err, out)
 	}
-	b.StartAll(t, 120*time.Second)
-	got := b.Tree(t, cp, "dump", nil)
+	b.StartAll(t, formationBound)
+	got := dump(t, b)
 	must(t, os.WriteFile(filepath.Join(work, "restored.dump"), []byte(got), 0o644))
 	if got != want {
 		t.Fatalf("the restored tree differs from the original:\n%s", diff(want, got))
@@ -231,6 +168,16 @@ func inSandbox(t *testing.T) {
 			t.Errorf("the S3 server saw %v; want the archives PUT, listed and pruned, and fetched by the restore", s3.requests)
 		}
 	}
+}
+
+// formationBound bounds an ensemble's start, JVM start-up included, on
+// a busy 2-core machine.
+const formationBound = 240 * time.Second
+
+// dump is the whole tree, one line a znode, as one string.
+func dump(t *testing.T, e *zkrun.Ensemble) string {
+	t.Helper()
+	return strings.Join(e.Dump(t), "\n") + "\n"
 }
 
 // tree is the known tree: parents first, data that names each node.
@@ -250,15 +197,15 @@ func tree(n int) string {
 // snapshots after the empty one, then writes markers until the last
 // write is newer than every member's newest snapshot; it returns the
 // zxid of that last write.
-func tailAfterSnapshots(t *testing.T, e *zkrun.Ensemble, cp string, want int) int64 {
+func tailAfterSnapshots(t *testing.T, e *zkrun.Ensemble, want int) int64 {
 	t.Helper()
 	for try := 0; try < 20; try++ {
-		e.Tree(t, cp, "load", []byte(fmt.Sprintf("/backup-e2e-tail-%02d\tafter the snapshots\n", try)))
+		e.Load(t, fmt.Sprintf("/backup-e2e-tail-%02d\tafter the snapshots\n", try))
 		last := leaderZxid(t, e)
 		newest, enough := int64(-1), true
 		zkrun.WaitFor(2*time.Second, func() bool { return false }) // let a snapshot in progress land
 		for _, m := range e.Members {
-			snaps := snapshotZxids(t, filepath.Join(m.ClaimDir("data"), "version-2"))
+			snaps := snapshotZxids(t, filepath.Join(m.VolumeDir(t, "data"), "version-2"))
 			if len(snaps) < want+1 {
 				enough = false
 			}
@@ -304,109 +251,6 @@ func snapshotZxids(t *testing.T, dir string) []int64 {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
-}
-
-// runSidecar runs the member's backup container exactly as rendered (a
-// loop: it backs up once the member serves, then sleeps the interval)
-// until it has finished one more round (stored and pruned), then stops it.
-func runSidecar(t *testing.T, m *zkrun.Member) {
-	t.Helper()
-	rounds := func() int { return strings.Count(readFile(m.LogPath("backup")), "next backup in") }
-	before := rounds() // the log file collects every run
-	p := m.Start(t, "backup")
-	defer p.Kill()
-	if !zkrun.WaitFor(90*time.Second, func() bool { return rounds() > before || !p.Running() }) || !p.Running() {
-		t.Fatalf("the backup sidecar of %s finished no round within 90s:\n%s", m.Pod, p.Tail(30))
-	}
-	if !strings.Contains(lastRound(p.Log), "stored ") {
-		t.Fatalf("the backup sidecar of %s stored nothing:\n%s", m.Pod, p.Tail(30))
-	}
-	t.Logf("%s sidecar: %s", m.Pod, lastStored(p.Log))
-}
-
-// lastRound is the log of the sidecar's last round.
-func lastRound(log string) string {
-	rounds := strings.Split(strings.TrimSpace(readFile(log)), "next backup in")
-	if len(rounds) < 2 {
-		return ""
-	}
-	return rounds[len(rounds)-2]
-}
-
-func stored(log string) int { return strings.Count(readFile(log), "stored ") }
-
-func lastStored(log string) string {
-	var last string
-	for _, l := range strings.Split(readFile(log), "\n") {
-		if strings.Contains(l, "stored ") {
-			last = l
-		}
-	}
-	return last
-}
-
-func readFile(p string) string {
-	b, _ := os.ReadFile(p)
-	return string(b)
-}
-
-// archives lists the member's archives in the target volume.
-func archives(t *testing.T, target, pod string) []string {
-	t.Helper()
-	ents, err := os.ReadDir(filepath.Join(target, pod))
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, e := range ents {
-		if strings.HasSuffix(e.Name(), ".tar.gz") {
-			out = append(out, e.Name())
-		}
-	}
-	return out
-}
-
-// latestArchive is what RESTORE_FROM=latest must pick: the highest
-// snapshot zxid of any member, the oldest of equals.
-func latestArchive(t *testing.T, tg target) string {
-	t.Helper()
-	type arch struct{ path, zxid, time string }
-	var all []arch
-	for _, p := range tg.all(t) {
-		_, a, _ := strings.Cut(p, "/")
-		stamp, zxid, _ := strings.Cut(strings.TrimSuffix(a, ".tar.gz"), "-")
-		all = append(all, arch{p, zxid, stamp})
-	}
-	if len(all) == 0 {
-		t.Fatalf("no archives in the backup target")
-	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].zxid != all[j].zxid {
-			return all[i].zxid > all[j].zxid
-		}
-		return all[i].time < all[j].time
-	})
-	return all[0].path
-}
-
-func readManifest(t *testing.T, work string, archive []byte) map[string]string {
-	t.Helper()
-	f := filepath.Join(work, "manifest-check.tar.gz")
-	must(t, os.WriteFile(f, archive, 0o644))
-	out, _, err := zkrun.Run(30*time.Second, nil, nil, "tar", "-xzOf", f, "MANIFEST")
-	if err != nil {
-		t.Fatalf("read MANIFEST: %v\n%s", err, out)
-	}
-	m := map[string]string{}
-	for _, l := range strings.Split(out, "\n") {
-		if k, v, ok := strings.Cut(l, "="); ok {
-			m[k] = v
-		}
-	}
-	return m
 }
 
 func hexValue(t *testing.T, s string) int64 {

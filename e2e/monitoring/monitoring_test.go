@@ -20,8 +20,8 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/zookeeper-fn/zookeeper-fn/e2e/backup/zkrun"
 	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/zkrun"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/render"
 )
 
@@ -101,7 +101,7 @@ func TestMonitoring(t *testing.T) {
 		return
 	}
 	in := sandboxInput{Output: out, Metrics: zk}
-	zkrun.Reexec(t, root, r.MountDirs(), in)
+	zkrun.Reexec(t, in, r)
 }
 
 // ruleCheck runs Prometheus' parsers (rulecheck) on the PrometheusRule's
@@ -243,15 +243,12 @@ func checkServiceMonitor(t *testing.T, r *zkrun.Rendered) {
 
 func inSandbox(t *testing.T) {
 	var in sandboxInput
-	work := zkrun.Input(t, &in)
-	zkrun.SetupNetwork(t)
-	r := zkrun.Parse(t, []byte(in.Output))
-	e := zkrun.NewEnsemble(t, r, zkrun.Root(), filepath.Join(work, "ensemble"), filepath.Join(work, "claims"), "mon")
-	e.StartAll(t, 120*time.Second)
+	sb := zkrun.Enter(t, &in)
+	e := sb.NewEnsemble(t, zkrun.Parse(t, []byte(in.Output)), zkrun.Options{})
+	e.StartAll(t, 240*time.Second)
 
 	// Some traffic, so that the summaries have observations too.
-	cp := zkrun.TreeClient(t, zkrun.Root(), filepath.Join(work, "client"))
-	e.Tree(t, cp, "load", []byte("/monitoring\tx\n/monitoring/a\t1\n"))
+	e.Load(t, "/monitoring\tx\n/monitoring/a\t1\n")
 
 	exported := map[string]string{}
 	for _, m := range e.Members {

@@ -26,6 +26,7 @@ check() {
 	command -v nsenter >/dev/null || missing+=("nsenter (package util-linux)")
 	command -v java >/dev/null || missing+=("java (package openjdk-17-jdk-headless)")
 	command -v javac >/dev/null || missing+=("javac (package openjdk-17-jdk-headless)")
+	command -v jcmd >/dev/null || missing+=("jcmd (package openjdk-17-jdk-headless; zkrun takes thread dumps with it)")
 	if [ ${#missing[@]} -gt 0 ]; then
 		printf '%s\n' "$@" >&2
 		printf 'missing: %s\n' "${missing[@]}" >&2

@@ -111,6 +111,7 @@ func TestProblems(t *testing.T) {
 		"list for object":       {"placement: [required]", "spec.placement", "expected an object", false},
 		"superuser no name":     {"membership: {superuserSecret: {key: password}}", "spec.membership.superuserSecret.name", "not a Secret name", false},
 		"superuser bad key":     {"membership: {superuserSecret: {name: zk-su, key: 'a b'}}", "spec.membership.superuserSecret.key", "not a Secret key", false},
+		"superuser w/o plain":   {"membership: {superuserSecret: {name: zk-su, key: pw}}\n  security: {tls: {secretName: zk-tls, client: {enabled: true}}}", "spec.membership.superuserSecret", "plaintext client port", false},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

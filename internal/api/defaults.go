@@ -49,6 +49,7 @@ func (z *ZookeeperSpec) Default() error {
 	setBool(&s.NetworkPolicy.Enabled, true)
 	s.Monitoring.defaults()
 	s.Backup.defaults(z.Namespace, z.Name)
+	s.defaultSecurity()
 	return nil
 }
 

@@ -43,3 +43,13 @@ func (m Membership) check(ps *Problems) {
 		ps.errorf(p+".key", "%q is not a Secret key (%s); name the key whose value is the password, e.g. password", Clip(s.Key), errs[0])
 	}
 }
+
+// checkDynamicSecurity: the membership scripts ask peers for the
+// membership (conf) and run reconfig through the plaintext client port,
+// so dynamic membership needs that port open until they speak TLS.
+func (z *ZookeeperSpec) checkDynamicSecurity(ps *Problems) {
+	s := &z.Spec
+	if s.Membership.Dynamic() && !s.PlaintextClient() {
+		ps.errorf("spec.membership.superuserSecret", "needs the plaintext client port, which spec.security.tls.client closes: the membership scripts ask peers for the membership and run reconfig through it; set spec.security.tls.client.plaintext: true (and keep the NetworkPolicy's clients narrow) or drop spec.membership")
+	}
+}

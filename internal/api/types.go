@@ -81,6 +81,8 @@ type Spec struct {
 	Backup Backup `json:"backup,omitempty"`
 	// Membership chooses how members join and leave (see membership.go).
 	Membership Membership `json:"membership,omitempty"`
+	// Security turns on TLS and authentication (see security.go).
+	Security Security `json:"security,omitempty"`
 }
 
 // JVM configures the Java process.

@@ -62,6 +62,8 @@ func (z *ZookeeperSpec) Check() Problems {
 	s.checkBackup(&ps)
 	s.checkEdges(&ps)
 	s.Membership.check(&ps)
+	s.checkSecurity(&ps)
+	z.checkDynamicSecurity(&ps)
 	if errs := validation.IsDNS1123Subdomain(s.ClusterDomain); len(errs) > 0 {
 		ps.errorf("spec.clusterDomain", "%q is not a DNS domain (%s); use the cluster's domain, usually cluster.local", s.ClusterDomain, errs[0])
 	}

@@ -42,7 +42,9 @@ func (c *checker) ensemble(g *group) {
 	c.peerService(g, so, &sts)
 	if cm, ok := c.configMap(g, so, &sts); ok {
 		c.zooCfg(g, so, &sts, cm)
+		c.securePort(g, cm)
 	}
+	c.certificate(g, so, &sts)
 	c.specReplicas(g, so, &sts)
 	c.selectors(g, so, &sts)
 	c.serviceAccount(g, so, &sts)

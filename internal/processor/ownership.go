@@ -61,6 +61,7 @@ var renderedKinds = map[string]bool{
 	"ServiceAccount": true, "ConfigMap": true, "Service": true, "StatefulSet": true,
 	"PodDisruptionBudget": true, "NetworkPolicy": true, "StorageClass": true,
 	"PersistentVolume": true, "PersistentVolumeClaim": true, "ServiceMonitor": true, "PrometheusRule": true,
+	"Certificate": true, // spec.security.tls.certManager
 }
 
 // maxListed bounds the objects a warning names.

@@ -34,10 +34,10 @@ var (
 
 // ServerLines is the membership the spec asks for: one server line per
 // member, in ordinal order.
-func ServerLines(m membership.Membership) string {
+func ServerLines(z *api.ZookeeperSpec, m membership.Membership) string {
 	var b strings.Builder
 	for _, x := range m.Members {
-		b.WriteString(ServerLine(x) + "\n")
+		b.WriteString(securedServerLine(z, ServerLine(x)) + "\n")
 	}
 	return b.String()
 }
@@ -49,7 +49,7 @@ func membershipData(z *api.ZookeeperSpec, m membership.Membership, data map[stri
 	if !z.Spec.Membership.Dynamic() {
 		return
 	}
-	data[KeyServers] = ServerLines(m)
+	data[KeyServers] = ServerLines(z, m)
 	data[KeyMembership] = membershipScript
 	data[KeyReconfig] = reconfigScript
 	data[KeyStop] = stopScript

@@ -39,7 +39,7 @@ func TestMembershipModes(t *testing.T) {
 			if !tc.dynamic {
 				return
 			}
-			assert.Equal(t, ServerLines(e), cm.Data[KeyServers])
+			assert.Equal(t, ServerLines(z, e), cm.Data[KeyServers])
 			assert.Equal(t, 3, strings.Count(cm.Data[KeyServers], "\n"))
 			assert.Contains(t, cfg, "4lw.commands.whitelist=srvr,ruok,mntr,conf,stat\n")
 			var secret *corev1.SecretVolumeSource

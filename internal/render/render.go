@@ -39,6 +39,7 @@ func Ensemble(z *api.ZookeeperSpec, m membership.Membership) []Object {
 	// Backup adds its sidecar and restore init container to the
 	// StatefulSet, and egress to an S3 target to the NetworkPolicy.
 	objs = append(objs, Backup(z, e, objs)...)
+	objs = append(objs, Secure(z, m, objs)...)
 	applyPodSettings(z, objs)
 	return objs
 }

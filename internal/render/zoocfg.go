@@ -40,7 +40,7 @@ func ZooCfg(z *api.ZookeeperSpec, m membership.Membership) string {
 	fmt.Fprintf(&b, "# Rendered by zookeeper-fn from ZookeeperSpec %s: edit the spec, not this file.\n", m.Owner())
 	b.WriteString(zkprops.Write(entries))
 	if !z.Spec.Membership.Dynamic() {
-		b.WriteString(ServerLines(m))
+		b.WriteString(ServerLines(z, m))
 	}
 	return b.String()
 }
@@ -95,6 +95,7 @@ func zooProperties(z *api.ZookeeperSpec) map[string]string {
 		p["localSessionsUpgradingEnabled"] = "true"
 	}
 	membershipProperties(z, p)
+	securityProperties(z, p)
 	// spec.zookeeper.config: the zoo.cfg keys of its properties (which are
 	// not always the names users write); JVM-flag properties go to env().
 	for _, e := range zkprops.ConfigEntries(zk.Config) {

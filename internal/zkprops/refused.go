@@ -1,7 +1,7 @@
 package zkprops
 
 const (
-	issue15    = "TLS and authentication need key stores, trust stores or JAAS files mounted in the pod; they come with the secured-ensemble feature (issue 15)"
+	issue15    = "spec.security renders TLS and authentication together with the key stores, trust stores and JAAS file they need (docs/security.md)"
 	noObserver = "only observers use it, and the function renders no observers"
 	static     = "(static membership; see the README on scaling)"
 )

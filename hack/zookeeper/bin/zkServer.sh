@@ -54,6 +54,13 @@ for j in zookeeper.jar zookeeper-jute.jar slf4j-log4j12.jar log4j-1.2.jar servle
 	[ -r "$jars/$j" ] || { echo "zkServer.sh: $jars/$j is missing: run hack/zookeeper/install.sh" >&2; exit 1; }
 	CLASSPATH="$CLASSPATH:$jars/$j"
 done
+# Netty, for serverCnxnFactory=NettyServerCnxnFactory (TLS on the client
+# port); the official image has these jars in its lib directory.
+for j in netty-buffer netty-codec netty-common netty-handler netty-resolver netty-transport \
+	netty-transport-native-unix-common netty-transport-native-epoll; do
+	[ -r "$jars/$j.jar" ] || { echo "zkServer.sh: $jars/$j.jar is missing: run hack/zookeeper/install.sh" >&2; exit 1; }
+	CLASSPATH="$CLASSPATH:$jars/$j.jar"
+done
 
 [ -w "$ZOO_LOG_DIR" ] || mkdir -p "$ZOO_LOG_DIR"
 ZOO_LOG_FILE=zookeeper-${USER:-$(id -un)}-server-${HOSTNAME:-$(hostname)}.log

@@ -81,6 +81,8 @@ var enums = map[string][]string{
 	"RetentionPolicy.WhenScaled":     {"Retain", "Delete"},
 	"Spec.ImagePullPolicy":           {"Always", "IfNotPresent", "Never"},
 	"StorageClass.VolumeBindingMode": {"WaitForFirstConsumer", "Immediate"},
+	"ClientTLS.ClientAuth":           {"none", "want", "need"},
+	"IssuerRef.Kind":                 {"Issuer", "ClusterIssuer"},
 }
 
 // Build returns the schema of ZookeeperSpec's spec and the reference rows.

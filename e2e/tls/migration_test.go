@@ -1,0 +1,103 @@
+//go:build e2e
+
+package tls
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/zkrun"
+)
+
+// migrationSteps are ZooKeeper's documented rolling upgrade of the
+// quorum to TLS (admin guide, "Upgrading existing non-TLS cluster with no
+// downtime"), one rendering each; every step rolls the members one by one.
+var migrationSteps = []string{"migration-0-plain.yaml", "migration-1-unified.yaml", "migration-2-tls-unified.yaml", "migration-3-tls.yaml"}
+
+// migrationCase is what the host hands the sandboxed run.
+type migrationCase struct {
+	Outputs []string
+	PKI     PKI
+}
+
+func TestQuorumMigration(t *testing.T) {
+	if zkrun.InSandbox() {
+		migrationInSandbox(t)
+		return
+	}
+	var c migrationCase
+	var rs []*zkrun.Rendered
+	for _, s := range migrationSteps {
+		out := render(t, s)
+		c.Outputs = append(c.Outputs, string(out))
+		rs = append(rs, zkrun.Parse(t, out))
+	}
+	c.PKI = newPKI(t, append(memberNames(rs[0]), "localhost"))
+	zkrun.Reexec(t, c, rs...)
+}
+
+// migrationInSandbox starts the plaintext ensemble, then applies each
+// step and restarts the members one at a time, as the StatefulSet's
+// rolling update does. While a member is down, a write goes through
+// another member (the other two keep the quorum across the mixed
+// configuration); once it rejoins, another. At the end every write is
+// read back through every member.
+func migrationInSandbox(t *testing.T) {
+	var c migrationCase
+	sb := zkrun.Enter(t, &c)
+	e := sb.NewEnsemble(t, zkrun.Parse(t, []byte(c.Outputs[0])), zkrun.Options{Secrets: secrets(c.PKI)})
+	e.StartAll(t, 4*time.Minute)
+	var written []string
+	write := func(through *zkrun.Member) {
+		p := fmt.Sprintf("/migration-%03d", len(written))
+		e.Write(t, through, p, through.Pod)
+		written = append(written, p)
+	}
+	write(e.Members[0])
+	began := time.Now()
+	for step := 1; step < len(c.Outputs); step++ {
+		stepBegan := time.Now()
+		e.Apply(t, zkrun.Parse(t, []byte(c.Outputs[step])))
+		for i, m := range e.Members {
+			m.Stop(t)
+			write(e.Members[(i+1)%len(e.Members)])
+			m.Start(t, zkrun.ServerContainer)
+			e.WaitFormed(t, 4*time.Minute, fmt.Sprintf("step %d (%s), %s rejoining", step, migrationSteps[step], m.Pod))
+			write(m)
+		}
+		t.Logf("step %d (%s): rolled 3 members in %s", step, migrationSteps[step], time.Since(stepBegan).Round(100*time.Millisecond))
+	}
+	t.Logf("migration plaintext -> TLS quorum: %s for 3 steps, %d writes, none failed", time.Since(began).Round(100*time.Millisecond), len(written))
+	checkQuorumTLS(t, e, "Creating TLS-only quorum server socket")
+	checkAllWritten(t, e, written)
+}
+
+// checkAllWritten reads every path through every member in one client run
+// (one session a member, after a sync).
+func checkAllWritten(t *testing.T, e *zkrun.Ensemble, paths []string) {
+	t.Helper()
+	var ops []string
+	for i, m := range e.Members {
+		if i > 0 {
+			ops = append(ops, "connect:"+e.ConnectTo(m))
+		}
+		ops = append(ops, "sync:/")
+		for _, p := range paths {
+			ops = append(ops, "get:"+p)
+		}
+	}
+	res := e.Client(t, zkrun.Call{Connect: e.ConnectTo(e.Members[0])}, ops...)
+	if len(res.Sessions) != len(e.Members) {
+		t.Fatalf("read back: %d sessions, want %d\n%s", len(res.Sessions), len(e.Members), res.Out)
+	}
+	for i, s := range res.Sessions {
+		for _, p := range paths {
+			if r := s.Ops["get "+p]; !strings.HasPrefix(r, "result=ok data=") {
+				t.Fatalf("%s through %s after the migration: %s: an acknowledged write was lost", p, e.Members[i].Pod, r)
+			}
+		}
+	}
+	t.Logf("all %d writes read back through each of %d members", len(paths), len(e.Members))
+}

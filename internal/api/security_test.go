@@ -1,0 +1,64 @@
+package api_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSecurityDefaults(t *testing.T) {
+	z, ps := decode(t, header)
+	require.False(t, ps.HasErrors(), ps.Error())
+	assert.Nil(t, z.Spec.Security.TLS, "TLS is off unless asked")
+	assert.True(t, z.Spec.PlaintextClient())
+
+	z, ps = decode(t, header+"spec: {security: {tls: {secretName: zk-tls, client: {enabled: true}}}}\n")
+	require.False(t, ps.HasErrors(), ps.Error())
+	assert.True(t, z.Spec.TLSClient())
+	assert.False(t, z.Spec.PlaintextClient(), "TLS on the client port closes the plaintext port unless asked")
+	assert.Equal(t, "none", z.Spec.Security.TLS.Client.ClientAuth)
+	assert.False(t, *z.Spec.Security.TLS.Quorum.Enabled)
+
+	z, ps = decode(t, header+"spec: {security: {tls: {certManager: {issuerRef: {name: ca}}, quorum: {enabled: true}}}}\n")
+	require.False(t, ps.HasErrors(), ps.Error())
+	assert.Equal(t, "Issuer", z.Spec.Security.TLS.CertManager.IssuerRef.Kind)
+	assert.True(t, z.Spec.PlaintextClient(), "quorum TLS alone leaves the client port as it was")
+}
+
+func TestSecurityBadInput(t *testing.T) {
+	const tls = "spec.security.tls"
+	cases := map[string]struct{ spec, path, msg string }{
+		"no certificate source": {"{tls: {client: {enabled: true}}}", tls + ".secretName", "is required"},
+		"bad secret name":       {"{tls: {secretName: Not_A_Name, client: {enabled: true}}}", tls + ".secretName", "is not a Secret name"},
+		"issuer kind":           {"{tls: {certManager: {issuerRef: {name: ca, kind: Vault}}, client: {enabled: true}}}", tls + ".certManager.issuerRef.kind", "use Issuer or ClusterIssuer"},
+		"issuer name":           {"{tls: {certManager: {issuerRef: {kind: Issuer}}, client: {enabled: true}}}", tls + ".certManager.issuerRef.name", "is required"},
+		"no client port":        {"{tls: {secretName: s, client: {enabled: false, plaintext: false}, quorum: {enabled: true}}}", tls + ".client.plaintext", "no client port would be open"},
+		"tls nowhere":           {"{tls: {secretName: s}}", tls, "uses TLS nowhere"},
+		"client auth mode":      {"{tls: {secretName: s, client: {enabled: true, clientAuth: always}}}", tls + ".client.clientAuth", "not a mode"},
+		"client auth, no TLS":   {"{tls: {secretName: s, client: {clientAuth: need}, quorum: {enabled: true}}}", tls + ".client.clientAuth", "enable TLS on the client port"},
+		"digest without secret": {"{digest: {}}", "spec.security.digest.secretName", "is required"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, ps := decode(t, header+"spec: {security: "+c.spec+"}\n")
+			requireProblem(t, ps, c.path, c.msg)
+		})
+	}
+}
+
+func TestSecurityOwnsItsZooCfgKeys(t *testing.T) {
+	for key, path := range map[string]string{
+		"sslQuorum": "spec.zookeeper.config[sslQuorum]", "secureClientPort": "spec.zookeeper.config[secureClientPort]",
+		"ssl.keyStore.location": "spec.zookeeper.config[ssl.keyStore.location]", "authProvider.x509": "spec.zookeeper.config[authProvider.x509]",
+		"quorum.auth.enableSasl": "spec.zookeeper.config[quorum.auth.enableSasl]",
+	} {
+		_, ps := decode(t, header+"spec: {zookeeper: {config: {"+key+": 'x'}}}\n")
+		requireProblem(t, ps, path, "spec.security renders")
+	}
+	// The admin server answers in plaintext: with TLS it stays on loopback.
+	_, ps := decode(t, header+"spec: {security: {tls: {secretName: s, client: {enabled: true}}}, zookeeper: {config: {admin.serverAddress: 0.0.0.0}}}\n")
+	requireProblem(t, ps, "spec.zookeeper.config[admin.serverAddress]", "127.0.0.1 only")
+	_, ps = decode(t, header+"spec: {security: {tls: {secretName: s, client: {enabled: true}}}, zookeeper: {adminServer: {enabled: false}}}\n")
+	requireProblem(t, ps, "spec.zookeeper.adminServer.enabled", "probes ask the admin server")
+}

@@ -1,0 +1,112 @@
+package render
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+const securedSpec = `  security: {tls: {certManager: {issuerRef: {name: ca, kind: ClusterIssuer}}, client: {enabled: true, clientAuth: need}, quorum: {enabled: true}}, digest: {secretName: users}}`
+
+func TestSecureZooCfg(t *testing.T) {
+	z := spec(t, securedSpec)
+	cfg := ZooCfg(z, z.Membership())
+	for _, line := range []string{
+		"secureClientPort=2281", "sslQuorum=true", "portUnification=false", "ssl.clientAuth=need",
+		"ssl.keyStore.type=PEM", "ssl.quorum.keyStore.location=/secure/keystore.pem", "ssl.quorum.trustStore.type=PEM",
+		"serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory", "admin.serverAddress=127.0.0.1",
+		"authProvider.x509=org.apache.zookeeper.server.auth.X509AuthenticationProvider", "enforce.auth.schemes=sasl",
+	} {
+		assert.Contains(t, cfg, "\n"+line+"\n")
+	}
+	assert.NotContains(t, cfg, ";2181", "the plaintext client port is closed")
+	assert.NotContains(t, cfg, "password", "PEM stores need no password")
+
+	z = spec(t, `  security: {tls: {secretName: s, client: {enabled: true, plaintext: true}}}`)
+	assert.Contains(t, ZooCfg(z, z.Membership()), ";2181\n", "the migration mode keeps the plaintext port")
+}
+
+func TestSecurePod(t *testing.T) {
+	z := spec(t, securedSpec)
+	objs := Ensemble(z, z.Membership())
+	sts := statefulSet(t, objs)
+	c := findContainer(t, sts.Spec.Template.Spec.Containers, "zookeeper")
+	assert.Equal(t, []string{"bash", "/conf/secure-start.sh"}, c.Command)
+	assert.Equal(t, "zk-tls,users", sts.Annotations[ReloaderAnnotation], "a rotated Secret rolls the members where Reloader runs")
+	assert.Equal(t, []string{"bash", "/conf/probe-admin.sh", "ready"}, c.ReadinessProbe.Exec.Command)
+	assert.Equal(t, []string{"bash", "/conf/probe-admin.sh", "live"}, c.LivenessProbe.Exec.Command)
+	m := mountsByName(c)
+	assert.Equal(t, "/tls", m["tls"].MountPath)
+	assert.Equal(t, "/secure", m["secure"].MountPath)
+	assert.Equal(t, "/digest", m["digest"].MountPath)
+	var ports []string
+	for _, p := range c.Ports {
+		ports = append(ports, p.Name)
+	}
+	assert.Contains(t, ports, PortSecure)
+	assert.NotContains(t, ports, PortClient)
+	var jvm string
+	for _, ev := range c.Env {
+		if ev.Name == "SERVER_JVMFLAGS" {
+			jvm = ev.Value
+		}
+	}
+	assert.Contains(t, jvm, "-Djava.security.auth.login.config=/secure/jaas.conf")
+	for _, v := range sts.Spec.Template.Spec.Volumes {
+		if v.Name == "secure" {
+			assert.Equal(t, corev1.StorageMediumMemory, v.EmptyDir.Medium, "derived key material stays off disk")
+		}
+	}
+	cm := ConfigMap(z, z.Membership())
+	cm.Data[KeySecureStart], cm.Data[KeyProbeAdmin] = secureStartScript, probeAdminScript
+	assert.Equal(t, ConfigHash(cm), sts.Spec.Template.Annotations[ConfigHashAnnotation], "the hash covers the security scripts")
+}
+
+func TestSecureServicesAndPolicy(t *testing.T) {
+	z := spec(t, securedSpec)
+	e := z.Names()
+	for _, o := range Ensemble(z, z.Membership()) {
+		switch o := o.(type) {
+		case *corev1.Service:
+			var ports []int32
+			for _, p := range o.Spec.Ports {
+				ports = append(ports, p.Port)
+			}
+			if o.Name == e.HeadlessService() || o.Name == e.ClientService() {
+				assert.Contains(t, ports, int32(2281), o.Name)
+				assert.NotContains(t, ports, int32(2181), o.Name)
+			}
+		case *networkingv1.NetworkPolicy:
+			for _, r := range o.Spec.Ingress {
+				for _, p := range r.Ports {
+					assert.NotEqual(t, int32(2181), p.Port.IntVal, "the closed port is not admitted")
+				}
+			}
+			assert.Equal(t, int32(2281), o.Spec.Ingress[1].Ports[0].Port.IntVal, "clients reach the TLS port")
+		case *unstructured.Unstructured:
+			require.Equal(t, "Certificate", o.GetKind())
+			dns, _, _ := unstructured.NestedStringSlice(o.Object, "spec", "dnsNames")
+			for i := 0; i < 3; i++ {
+				assert.Contains(t, dns, e.Host(i))
+			}
+			assert.Contains(t, dns, "zk-client.ns.svc.cluster.local")
+			sec, _, _ := unstructured.NestedString(o.Object, "spec", "secretName")
+			assert.Equal(t, "zk-tls", sec)
+		}
+	}
+}
+
+func TestSecureOffRendersNothingNew(t *testing.T) {
+	z := spec(t, `  replicas: 3`)
+	for _, o := range Ensemble(z, z.Membership()) {
+		if cm, ok := o.(*corev1.ConfigMap); ok {
+			assert.NotContains(t, cm.Data, KeySecureStart)
+			assert.False(t, strings.Contains(cm.Data[KeyZooCfg], "ssl"), "no TLS keys unless asked")
+		}
+	}
+}
