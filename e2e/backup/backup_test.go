@@ -63,11 +63,7 @@ func TestBackupRestoreS3(t *testing.T) {
 func reexec(t *testing.T, backup, restore, claim string, s3 *s3Input) {
 	root := harness.Root(t)
 	render := func(file string) string {
-		out, _, err := zkrun.Run(60*time.Second, nil, nil, harness.FunctionBinary(t), filepath.Join(root, "e2e", "backup", "testdata", file))
-		if err != nil {
-			t.Fatalf("render %s: %v\n%s", file, err, out)
-		}
-		return out
+		return string(harness.Render(t, filepath.Join(root, "e2e", "backup", "testdata", file)))
 	}
 	in := sandboxInput{Backup: render(backup), Restore: render(restore),
 		BackupClaim: claim, S3: s3, Retain: 2, TreeNodes: 240, SnapshotsAtLeast: 2}

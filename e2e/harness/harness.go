@@ -92,3 +92,26 @@ func SplitDocs(b []byte) []string {
 	}
 	return docs
 }
+
+// Render runs the built function on files as `zookeeper-fn SPEC.yaml
+// [INPUT.yaml...]` (the first file is the config; a spec alone is rendered
+// as a generator's config) and returns the plain
+// YAML it prints on stdout. Its stderr (warnings) is logged, never mixed
+// into the YAML; a non-zero exit fails the test.
+func Render(t testing.TB, files ...string) []byte {
+	t.Helper()
+	if len(files) == 0 {
+		t.Fatal("harness.Render: no spec file")
+	}
+	args := files
+	cmd := exec.Command(FunctionBinary(t), args...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("zookeeper-fn %s: %v\nstderr:\n%s", strings.Join(args, " "), err, e.String())
+	}
+	if e.Len() > 0 {
+		t.Logf("zookeeper-fn %s: stderr:\n%s", strings.Join(args, " "), e.String())
+	}
+	return o.Bytes()
+}

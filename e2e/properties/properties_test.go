@@ -66,11 +66,7 @@ func render(t *testing.T, spec string) []byte {
 	if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(harness.FunctionBinary(t), file).CombinedOutput()
-	if err != nil {
-		t.Fatalf("render: %v\n%s", err, out)
-	}
-	return out
+	return harness.Render(t, file)
 }
 
 func TestEveryPropertyTakesEffect(t *testing.T) {
