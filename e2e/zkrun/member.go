@@ -210,22 +210,15 @@ func (e *Ensemble) readOnlyVolume(name string) bool {
 	return ok && (v.ConfigMap != nil || v.Secret != nil)
 }
 
-// writeSecret writes a Secret volume's keys from Options.Secrets, with the
-// volume's defaultMode, and returns its directory.
+// writeSecret writes a Secret volume's keys from Options.Secrets and
+// returns its directory.
 func (e *Ensemble) writeSecret(t testing.TB, v corev1.Volume) string {
 	t.Helper()
 	data, ok := e.opts.Secrets[v.Secret.SecretName]
 	if !ok {
 		t.Fatalf("volume %s: Options.Secrets has no Secret %s", v.Name, v.Secret.SecretName)
 	}
-	mode := os.FileMode(0o644)
-	if v.Secret.DefaultMode != nil {
-		mode = os.FileMode(*v.Secret.DefaultMode)
-	}
 	dir := filepath.Join(e.Dir, "secret", v.Secret.SecretName)
-	must0(t, os.MkdirAll(dir, 0o755))
-	for k, val := range data {
-		writeFile(t, filepath.Join(dir, k), val, mode)
-	}
+	writeVolumeFiles(t, dir, data, v.Secret.DefaultMode)
 	return dir
 }
