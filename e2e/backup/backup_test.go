@@ -15,8 +15,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -187,75 +185,6 @@ func tree(n int) string {
 		}
 	}
 	return b.String()
-}
-
-// tailAfterSnapshots waits until every member has at least want
-// snapshots after the empty one, then writes markers until the last
-// write is newer than every member's newest snapshot; it returns the
-// zxid of that last write.
-func tailAfterSnapshots(t *testing.T, e *zkrun.Ensemble, want int) int64 {
-	t.Helper()
-	for try := 0; try < 20; try++ {
-		e.Load(t, fmt.Sprintf("/backup-e2e-tail-%02d\tafter the snapshots\n", try))
-		last := leaderZxid(t, e)
-		newest, enough := int64(-1), true
-		zkrun.WaitFor(2*time.Second, func() bool { return false }) // let a snapshot in progress land
-		for _, m := range e.Members {
-			snaps := snapshotZxids(t, filepath.Join(m.VolumeDir(t, "data"), "version-2"))
-			if len(snaps) < want+1 {
-				enough = false
-			}
-			if len(snaps) > 0 && snaps[len(snaps)-1] > newest {
-				newest = snaps[len(snaps)-1]
-			}
-		}
-		if enough && newest < last {
-			return last
-		}
-	}
-	t.Fatalf("could not get writes past every member's newest snapshot with at least %d snapshots", want)
-	return 0
-}
-
-var zxidLine = regexp.MustCompile(`(?m)^Zxid: 0x([0-9a-f]+)$`)
-
-func leaderZxid(t *testing.T, e *zkrun.Ensemble) int64 {
-	t.Helper()
-	for _, m := range e.Members {
-		out, err := m.FourLetter("srvr")
-		if err == nil && strings.Contains(out, "Mode: leader") {
-			if s := zxidLine.FindStringSubmatch(out); s != nil {
-				return hexValue(t, "0x"+s[1])
-			}
-		}
-	}
-	t.Fatalf("no leader answers srvr with a Zxid")
-	return 0
-}
-
-func snapshotZxids(t *testing.T, dir string) []int64 {
-	t.Helper()
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []int64
-	for _, e := range ents {
-		if z, ok := strings.CutPrefix(e.Name(), "snapshot."); ok {
-			out = append(out, hexValue(t, "0x"+z))
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
-}
-
-func hexValue(t *testing.T, s string) int64 {
-	t.Helper()
-	v, err := strconv.ParseInt(strings.TrimPrefix(s, "0x"), 16, 64)
-	if err != nil {
-		t.Fatalf("%q is not a hex zxid", s)
-	}
-	return v
 }
 
 func lastLine(s string) string {

@@ -27,12 +27,14 @@ func (e *Ensemble) Diagnose(t testing.TB) {
 		m.diagnose(t, &b)
 	}
 	fmt.Fprintf(&b, "---- the client's connection log, last run (%s):\n%s\n", e.clientLog, lastClientRun(e.clientLog, 250))
+	b.WriteString(e.sb.network())
 	t.Log(b.String())
 }
 
 func (m *Member) diagnose(t testing.TB, b *strings.Builder) {
 	p := m.procs[ServerContainer]
-	fmt.Fprintf(b, "==== %s (%s, netns %s)\n", m.Pod, m.IP, m.netns)
+	mac, _, _ := Run(10*time.Second, nil, nil, "ip", "-n", m.netns, "-br", "link", "show", "eth0")
+	fmt.Fprintf(b, "==== %s (%s, netns %s, %s)\n", m.Pod, m.IP, m.netns, strings.TrimSpace(mac))
 	if p == nil {
 		b.WriteString("never started\n")
 		return
@@ -73,6 +75,23 @@ func (m *Member) threadDump(t testing.TB, p *Proc) string {
 		dump = string(after[len(before):])
 	}
 	return fmt.Sprintf("(jcmd: exit %d, %v: %s; the JVM's own dump after SIGQUIT follows)\n%s", code, err, strings.TrimSpace(out), dump)
+}
+
+// network is how the client's namespace and the bridge see the members:
+// their neighbour (ARP) caches, the bridge's forwarding table and the
+// members' MAC addresses, so a stale address mapping shows.
+func (s *Sandbox) network() string {
+	var b strings.Builder
+	for _, c := range [][]string{
+		{"ip", "-n", clientNS, "neigh", "show"},
+		{"ip", "neigh", "show", "dev", bridge},
+		{"bridge", "fdb", "show", "br", bridge},
+		{"ip", "-n", clientNS, "-s", "link", "show", "eth0"},
+	} {
+		out, _, err := Run(10*time.Second, nil, nil, c[0], c[1:]...)
+		fmt.Fprintf(&b, "---- %s (err %v):\n%s", strings.Join(c, " "), err, out)
+	}
+	return b.String()
 }
 
 // ownMounts drops the mountinfo lines of the sandbox's own construction

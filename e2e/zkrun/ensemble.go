@@ -131,8 +131,8 @@ func (e *Ensemble) apply(t *testing.T, r *Rendered) {
 }
 
 // writeConfigMaps writes every ConfigMap volume's keys as files of this
-// revision, with the volume's defaultMode, as the kubelet does; zoo.cfg exactly as rendered
-// plus, when needed, the metrics override.
+// revision; zoo.cfg exactly as rendered plus, when needed, the metrics
+// override.
 func (e *Ensemble) writeConfigMaps(t *testing.T) {
 	t.Helper()
 	for _, v := range e.R.StatefulSet.Spec.Template.Spec.Volumes {
@@ -143,22 +143,30 @@ func (e *Ensemble) writeConfigMaps(t *testing.T) {
 		if !ok {
 			t.Fatalf("volume %s: ConfigMap %s is not in the output", v.Name, v.ConfigMap.Name)
 		}
-		mode := os.FileMode(0o644)
-		if v.ConfigMap.DefaultMode != nil {
-			mode = os.FileMode(*v.ConfigMap.DefaultMode)
-		}
-		dir := filepath.Join(e.Dir, "configmap", fmt.Sprint(e.revision), v.Name)
-		must0(t, os.MkdirAll(dir, 0o755))
+		data := map[string]string{}
 		for k, val := range cm.Data {
 			if k == "zoo.cfg" && strings.Contains(val, prometheusProvider) {
-				if !strings.HasSuffix(val, "\n") {
-					val += "\n"
-				}
-				val += metricsOverride
+				val = strings.TrimSuffix(val, "\n") + "\n" + metricsOverride
 			}
-			writeFile(t, filepath.Join(dir, k), val, mode)
+			data[k] = val
 		}
+		dir := filepath.Join(e.Dir, "configmap", fmt.Sprint(e.revision), v.Name)
+		writeVolumeFiles(t, dir, data, v.ConfigMap.DefaultMode)
 		e.cmDirs[v.Name] = dir
+	}
+}
+
+// writeVolumeFiles writes a ConfigMap's or Secret's keys as files in dir,
+// with the volume's defaultMode (0644 when unset), as the kubelet does.
+func writeVolumeFiles(t testing.TB, dir string, data map[string]string, defaultMode *int32) {
+	t.Helper()
+	mode := os.FileMode(0o644)
+	if defaultMode != nil {
+		mode = os.FileMode(*defaultMode)
+	}
+	must0(t, os.MkdirAll(dir, 0o755))
+	for k, val := range data {
+		writeFile(t, filepath.Join(dir, k), val, mode)
 	}
 }
 

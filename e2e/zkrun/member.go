@@ -210,28 +210,25 @@ func (e *Ensemble) readOnlyVolume(name string) bool {
 	return ok && (v.ConfigMap != nil || v.Secret != nil)
 }
 
-// writeSecret writes a Secret volume's keys from Options.Secrets, with the
-// volume's defaultMode, and returns its directory.
+// writeSecret writes a Secret volume's keys from Options.Secrets and
+// returns its directory.
 func (e *Ensemble) writeSecret(t testing.TB, v corev1.Volume) string {
 	t.Helper()
 	data, ok := e.opts.Secrets[v.Secret.SecretName]
 	if !ok {
 		t.Fatalf("volume %s: Options.Secrets has no Secret %s", v.Name, v.Secret.SecretName)
 	}
-	mode := os.FileMode(0o644)
-	if v.Secret.DefaultMode != nil {
-		mode = os.FileMode(*v.Secret.DefaultMode)
-	}
 	dir := filepath.Join(e.Dir, "secret", v.Secret.SecretName)
-	must0(t, os.MkdirAll(dir, 0o755))
-	for k, val := range data {
-		f := filepath.Join(dir, k)
-		writeFile(t, f, val, mode)
-		// The kubelet's fsGroup ownership of a read-only volume: group
-		// fsGroup, group-readable (volume.SetVolumeOwnership).
-		if fs := e.fsGroup(); fs >= 0 {
+	writeVolumeFiles(t, dir, data, v.Secret.DefaultMode)
+	// The kubelet's fsGroup ownership of a read-only volume: group
+	// fsGroup, group-readable (volume.SetVolumeOwnership).
+	if fs := e.fsGroup(); fs >= 0 {
+		for k := range data {
+			f := filepath.Join(dir, k)
 			must0(t, os.Chown(f, 0, fs))
-			must0(t, os.Chmod(f, mode|0o440))
+			st, err := os.Stat(f)
+			must0(t, err)
+			must0(t, os.Chmod(f, st.Mode().Perm()|0o440))
 		}
 	}
 	return dir

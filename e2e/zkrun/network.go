@@ -4,6 +4,7 @@ package zkrun
 
 import (
 	"fmt"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -77,11 +78,26 @@ func addNetns(t testing.TB, name, addr string) {
 	}
 	delNetns(name)
 	Must(t, "ip", "netns", "add", name)
-	Must(t, "ip", "link", "add", host, "type", "veth", "peer", "name", "eth0", "netns", name)
+	Must(t, "ip", "link", "add", host, "type", "veth", "peer", "name", "eth0", "address", macOf(t, addr), "netns", name)
 	Must(t, "ip", "link", "set", host, "master", bridge, "up")
 	Must(t, "ip", "-n", name, "link", "set", "lo", "up")
 	Must(t, "ip", "-n", name, "addr", "add", addr+"/24", "dev", "eth0")
 	Must(t, "ip", "-n", name, "link", "set", "eth0", "up")
+}
+
+// macOf is the fixed MAC address of eth0 at addr: 02:00 and the IPv4
+// address. A slot's namespace is created again for every ensemble; with a
+// random MAC each time, peers that cached the old one (the client's
+// namespace, whose neighbour entry stays REACHABLE for up to 45 s) send
+// to a MAC that is gone, and a client's connect gets no answer: seen as
+// "client state NotConnected" (issue 18). One address, one MAC.
+func macOf(t testing.TB, addr string) string {
+	t.Helper()
+	ip := net.ParseIP(addr).To4()
+	if ip == nil {
+		t.Fatalf("%s is not an IPv4 address", addr)
+	}
+	return fmt.Sprintf("02:00:%02x:%02x:%02x:%02x", ip[0], ip[1], ip[2], ip[3])
 }
 
 // delNetns deletes a namespace and its veth pair, if they exist.

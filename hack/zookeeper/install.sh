@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# install.sh: install what the ZooKeeper end-to-end suite (e2e/zookeeper)
-# needs from Debian's packages, once. Idempotent: it runs `apt-get update`
+# install.sh: install what the real-ZooKeeper suites (e2e/zkrun) need
+# from Debian's packages, once. Idempotent: it runs `apt-get update`
 # only when a package is missing and apt does not know it, and installs only
 # what is missing. It needs root (or passwordless sudo) and fails loudly,
 # naming the packages, when it cannot install them.

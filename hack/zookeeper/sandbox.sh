@@ -18,7 +18,10 @@
 # COMMAND then runs chroot'ed there, in the current directory. Nothing is
 # written outside ROOT (mount -n: no /run/mount/utab on the host).
 set -euo pipefail
-if [ $# -lt 4 ] || [ "$3" != "--" ]; then echo "usage: sandbox.sh ROOT DIRS -- COMMAND..." >&2; exit 2; fi
+if [ $# -lt 4 ] || [ "$3" != "--" ]; then
+	echo "usage: sandbox.sh ROOT DIRS -- COMMAND..." >&2
+	exit 2
+fi
 root=$1
 IFS=, read -r -a dirs <<<"$2"
 shift 3
@@ -56,5 +59,6 @@ mount -n -t tmpfs -o mode=0755 zkfn-run "$root/run"
 mkdir -p "$root/run/netns" "$root/run/lock"
 mount -n -t proc proc "$root/proc"
 ip link set lo up
-# shellcheck disable=SC2016 # $1 and $@ expand in the chroot'ed bash, not here
+# The single quotes are meant: the inner shell expands $1 and $@.
+# shellcheck disable=SC2016
 exec chroot "$root" /bin/bash -c 'cd "$1" && shift && exec "$@"' sandbox "$cwd" "$@"
