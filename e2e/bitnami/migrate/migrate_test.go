@@ -59,56 +59,74 @@ func inSandbox(t *testing.T) {
 	var in input
 	work := zkrun.Input(t, &in)
 	zkrun.SetupNetwork(t)
-	cp := zkrun.TreeClient(t, zkrun.Root(), filepath.Join(work, "client"))
-	dir, claims := filepath.Join(work, "ensemble"), filepath.Join(work, "claims")
-	l := in.Layout
-
-	// 1. The chart's ensemble on fresh volumes, and a tree over several
-	// snapshots and logs.
-	a := zkrun.NewEnsemble(t, asChart(t, in.Ours, l), zkrun.Root(), dir, claims, "c")
-	for _, m := range a.Members {
-		freshVolume(t, m.ClaimDir(l.Claim))
-		applyFSGroup(t, m.ClaimDir(l.Claim), l.FSGroup, &l.FSGroupChangePolicy)
-		emptyDirs(t, dir, m.Pod, emptyDirNames(a.R)...)
-	}
-	must(t, os.MkdirAll(l.Mount, 0o755)) // the mount point, inside the sandbox's root
-	a.StartAll(t, 5*time.Minute)         // a bound: JVMs start slowly on a loaded machine
-	a.Tree(t, cp, "load", []byte(tree(240)))
-	waitSnapshots(t, a, l, 2)
-	a.Tree(t, cp, "load", []byte("/migration-tail\tonly in the transaction logs\n"))
-	want := a.Tree(t, cp, "dump", nil)
-	a.Destroy()
-	checkChartLayout(t, a, l)
-
-	// 2. The guide's Job on every volume, twice.
-	moveData(t, in, dir, claims)
-
-	// 3. The function's members, after the kubelet's fsGroup step.
-	ours := zkrun.Parse(t, []byte(in.Ours))
-	ps := ours.StatefulSet.Spec.Template.Spec.SecurityContext
-	fsGroup, policy := *ps.FSGroup, ps.FSGroupChangePolicy
-	ps.FSGroup = nil // applied below as the kubelet does; zkrun must not chown
-	b := zkrun.NewEnsemble(t, ours, zkrun.Root(), dir, claims, "n")
-	for _, m := range b.Members {
-		if !applyFSGroup(t, m.ClaimDir(l.Claim), fsGroup, policy) {
-			t.Fatalf("%s: the kubelet would not regroup the chart's volume: the test's premise is wrong", m.Pod)
-		}
-		emptyDirs(t, dir, m.Pod, emptyDirNames(b.R)...)
-	}
-	b.StartAll(t, 5*time.Minute) // a bound: JVMs start slowly on a loaded machine
-	got := b.Tree(t, cp, "dump", nil)
+	s := sandbox{in: in, cp: zkrun.TreeClient(t, zkrun.Root(), filepath.Join(work, "client")),
+		dir: filepath.Join(work, "ensemble"), claims: filepath.Join(work, "claims")}
+	want := s.chartEnsemble(t)       // 1. the chart's ensemble writes a tree
+	moveData(t, in, s.dir, s.claims) // 2. the guide's Job on every volume, twice
+	got := s.functionEnsemble(t)     // 3. the function's members on the same volumes
 	if got != want {
 		t.Fatalf("the function's ensemble does not serve the chart's tree (%d znodes, got %d):\n%s",
 			strings.Count(want, "\n"), strings.Count(got, "\n"), firstDiff(want, got))
 	}
-	b.Tree(t, cp, "load", []byte("/after-migration\twritten by the function's members\n"))
+	t.Logf("the function's ensemble serves the chart's %d znodes, identical Stat, ACL and data, and takes writes",
+		strings.Count(want, "\n"))
+}
+
+// sandbox is what the phases share: the input, the tree client's
+// classpath, the ensembles' directory (all three use the same one, so
+// member i's claim is the same directory throughout) and PVC claims.
+type sandbox struct {
+	in              input
+	cp, dir, claims string
+}
+
+// chartEnsemble runs the chart's ensemble on fresh volumes, writes a
+// tree over several snapshots and logs (the last write only in the logs),
+// checks the chart's on-disk layout and returns the tree's dump.
+func (s sandbox) chartEnsemble(t *testing.T) string {
+	l := s.in.Layout
+	a := zkrun.NewEnsemble(t, asChart(t, s.in.Ours, l), zkrun.Root(), s.dir, s.claims, "c")
+	for _, m := range a.Members {
+		freshVolume(t, m.ClaimDir(l.Claim))
+		applyFSGroup(t, m.ClaimDir(l.Claim), l.FSGroup, &l.FSGroupChangePolicy)
+		emptyDirs(t, s.dir, m.Pod, emptyDirNames(a.R)...)
+	}
+	must(t, os.MkdirAll(l.Mount, 0o755)) // the mount point, inside the sandbox's root
+	a.StartAll(t, 5*time.Minute)         // a bound: JVMs start slowly on a loaded machine
+	a.Tree(t, s.cp, "load", []byte(tree(240)))
+	waitSnapshots(t, a, l, 2)
+	a.Tree(t, s.cp, "load", []byte("/migration-tail\tonly in the transaction logs\n"))
+	want := a.Tree(t, s.cp, "dump", nil)
+	a.Destroy()
+	checkChartLayout(t, a, l)
+	return want
+}
+
+// functionEnsemble starts the function's members, as rendered, after the
+// kubelet's fsGroup step for their pod, and returns their tree's dump;
+// then one more write must succeed, and every myid is still the chart's.
+func (s sandbox) functionEnsemble(t *testing.T) string {
+	l := s.in.Layout
+	ours := zkrun.Parse(t, []byte(s.in.Ours))
+	ps := ours.StatefulSet.Spec.Template.Spec.SecurityContext
+	fsGroup, policy := *ps.FSGroup, ps.FSGroupChangePolicy
+	ps.FSGroup = nil // applied below as the kubelet does; zkrun must not chown
+	b := zkrun.NewEnsemble(t, ours, zkrun.Root(), s.dir, s.claims, "n")
+	for _, m := range b.Members {
+		if !applyFSGroup(t, m.ClaimDir(l.Claim), fsGroup, policy) {
+			t.Fatalf("%s: the kubelet would not regroup the chart's volume: the test's premise is wrong", m.Pod)
+		}
+		emptyDirs(t, s.dir, m.Pod, emptyDirNames(b.R)...)
+	}
+	b.StartAll(t, 5*time.Minute) // a bound: JVMs start slowly on a loaded machine
+	got := b.Tree(t, s.cp, "dump", nil)
+	b.Tree(t, s.cp, "load", []byte("/after-migration\twritten by the function's members\n"))
 	for _, m := range b.Members {
 		if id := readTrim(t, filepath.Join(m.ClaimDir(l.Claim), "myid")); id != fmt.Sprint(m.Ord+1) {
 			t.Errorf("%s: myid %q after the migration, want %d", m.Pod, id, m.Ord+1)
 		}
 	}
-	t.Logf("the function's ensemble serves the chart's %d znodes, identical Stat, ACL and data, and takes writes",
-		strings.Count(want, "\n"))
+	return got
 }
 
 // moveData runs the guide's Job container on each member's volume as the
