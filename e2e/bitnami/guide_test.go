@@ -140,3 +140,20 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestGuideExampleIsTheTestedOne: the guide's example values and spec
+// are the ones the side-by-side test compares (same data, comments
+// aside), so the example cannot drift from what is proven.
+func TestGuideExampleIsTheTestedOne(t *testing.T) {
+	blocks := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindAllStringSubmatch(readGuide(t), 2)
+	require.Len(t, blocks, 2)
+	dir := filepath.Join(harness.Root(t), "e2e", "bitnami", "testdata")
+	for i, file := range []string{"values.yaml", "spec.yaml"} {
+		b, err := os.ReadFile(filepath.Join(dir, file))
+		require.NoError(t, err)
+		var want, got map[string]any
+		require.NoError(t, yaml.Unmarshal(b, &want))
+		require.NoError(t, yaml.Unmarshal([]byte(blocks[i][1]), &got))
+		require.Equal(t, want, got, "the guide's example %d differs from e2e/bitnami/testdata/%s", i+1, file)
+	}
+}
