@@ -110,10 +110,10 @@ type want struct {
 
 func TestOverlays(t *testing.T) {
 	cases := map[string]want{
-		"dev":     {namespace: "zookeeper-dev", name: "zk", replicas: 1, size: "1Gi", antiAffinity: "preferred", readOnly: true},
-		"staging": {namespace: "zookeeper-staging", name: "zk", replicas: 3, size: "10Gi", antiAffinity: "preferred", readOnly: true},
+		"dev":     {namespace: "zookeeper-dev", name: "zk", replicas: 1, size: "1Gi", antiAffinity: "preferred"},
+		"staging": {namespace: "zookeeper-staging", name: "zk", replicas: 3, size: "10Gi", antiAffinity: "preferred"},
 		"prod": {namespace: "zookeeper-prod", name: "zk", replicas: 5, class: "zookeeper-ssd", size: "20Gi", dataLog: true,
-			antiAffinity: "required", zoneSpread: true, storageClass: true, readOnly: true, reclaim: corev1.PersistentVolumeReclaimRetain},
+			antiAffinity: "required", zoneSpread: true, storageClass: true, reclaim: corev1.PersistentVolumeReclaimRetain},
 	}
 	for overlay, w := range cases {
 		t.Run(overlay, func(t *testing.T) {
@@ -132,7 +132,7 @@ func TestOverlays(t *testing.T) {
 func TestUserOverlay(t *testing.T) {
 	dir := filepath.Join(harness.Root(t), "testdata", "kustomize", "user-overlay")
 	tp := parse(t, harness.Build(t, dir))
-	checkTopology(t, tp, want{namespace: "team-a", name: "orders-zk", replicas: 5, size: "10Gi", antiAffinity: "preferred", readOnly: true})
+	checkTopology(t, tp, want{namespace: "team-a", name: "orders-zk", replicas: 5, size: "10Gi", antiAffinity: "preferred"})
 	assert.Equal(t, "server.1=orders-zk-0.orders-zk-headless.team-a.svc.cluster.local:2888:3888;2181", tp.serverLines()[0])
 }
 

@@ -89,11 +89,34 @@ func addNetns(t testing.TB, name, addr string) {
 			t.Errorf("ip netns del %s: %v\n%s", name, err, out)
 		}
 	})
-	must(t, "ip", "link", "add", host, "type", "veth", "peer", "name", "eth0", "netns", name)
+	// eth0's MAC address follows from its IP address. The namespaces that
+	// outlive an ensemble (the clients', the sandbox's own) keep a
+	// neighbour (ARP) entry per address: when the next ensemble reuses the
+	// address on a new veth with a random MAC, their frames go to the old
+	// MAC for tens of seconds, and a client gets no session (issue 18).
+	// A fixed MAC keeps those entries right; flushing them is a second
+	// guard.
+	must(t, "ip", "link", "add", host, "type", "veth", "peer", "name", "eth0", "address", macFor(addr), "netns", name)
 	must(t, "ip", "link", "set", host, "master", bridge, "up")
+	flushNeighbour(addr)
 	must(t, "ip", "-n", name, "link", "set", "lo", "up")
 	must(t, "ip", "-n", name, "addr", "add", addr+"/24", "dev", "eth0")
 	must(t, "ip", "-n", name, "link", "set", "eth0", "up")
+}
+
+// macFor is a locally administered unicast MAC address derived from an
+// IPv4 address: 02:00:a.b.c.d.
+func macFor(addr string) string {
+	ip := net.ParseIP(addr).To4()
+	return fmt.Sprintf("02:00:%02x:%02x:%02x:%02x", ip[0], ip[1], ip[2], ip[3])
+}
+
+// flushNeighbour drops every cached neighbour entry for addr in the
+// namespaces that outlive one ensemble: the sandbox's own and the
+// clients' (absent while the client namespace itself is being made).
+func flushNeighbour(addr string) {
+	_, _, _ = run(10*time.Second, nil, "ip", "neigh", "flush", "to", addr)
+	_, _, _ = run(10*time.Second, nil, "ip", "-n", clientNS, "neigh", "flush", "to", addr)
 }
 
 // fourLetter sends a four-letter word to addr:port and returns the reply.

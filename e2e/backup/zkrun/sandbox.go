@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -160,8 +161,15 @@ func addNetns(t testing.TB, name, addr string) func() {
 	t.Helper()
 	host := "v" + name
 	Must(t, "ip", "netns", "add", name)
-	Must(t, "ip", "link", "add", host, "type", "veth", "peer", "name", "eth0", "netns", name)
+	// A MAC address that follows from the IP address: namespaces that
+	// outlive an ensemble keep neighbour (ARP) entries per address, which
+	// a reused address on a random MAC would leave pointing nowhere for
+	// tens of seconds (issue 18). The flush is a second guard.
+	ip := net.ParseIP(addr).To4()
+	mac := fmt.Sprintf("02:00:%02x:%02x:%02x:%02x", ip[0], ip[1], ip[2], ip[3])
+	Must(t, "ip", "link", "add", host, "type", "veth", "peer", "name", "eth0", "address", mac, "netns", name)
 	Must(t, "ip", "link", "set", host, "master", bridge, "up")
+	_, _, _ = Run(10*time.Second, nil, nil, "ip", "neigh", "flush", "to", addr)
 	Must(t, "ip", "-n", name, "link", "set", "lo", "up")
 	Must(t, "ip", "-n", name, "addr", "add", addr+"/24", "dev", "eth0")
 	Must(t, "ip", "-n", name, "link", "set", "eth0", "up")
