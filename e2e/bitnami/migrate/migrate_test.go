@@ -1,0 +1,183 @@
+//go:build e2e
+
+// Package migrate proves the data migration of
+// docs/migrating-from-bitnami.md on real ZooKeeper members (Debian's
+// 3.8.0, e2e/backup/zkrun's sandbox): an ensemble laid out exactly as the
+// Bitnami chart lays it out (read from the real chart's rendering) writes
+// a tree of znodes; the guide's Job, taken from the guide, moves each
+// volume's data; the kubelet's fsGroup step for the function's pod runs
+// as the kubelet does it; the function's rendered members start on the
+// same volumes and must serve the identical tree.
+package migrate
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/backup/zkrun"
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
+)
+
+type input struct {
+	Ours   string // the function's rendering of testdata/spec.yaml
+	Layout chartLayout
+	Job    batchv1.Job
+}
+
+const jobContainer = "move-data"
+
+func TestMigrateChartVolume(t *testing.T) {
+	if zkrun.InSandbox() {
+		inSandbox(t)
+		return
+	}
+	root := harness.Root(t)
+	out, _, err := zkrun.Run(60*time.Second, nil, nil, harness.FunctionBinary(t), filepath.Join(root, "e2e", "bitnami", "migrate", "testdata", "spec.yaml"))
+	if err != nil {
+		t.Fatalf("render: %v\n%s", err, out)
+	}
+	in := input{Ours: out, Layout: readChartLayout(t, root), Job: guideJob(t, root)}
+	r := zkrun.Parse(t, []byte(out))
+	if in.Layout.StatefulSet != r.StatefulSet.Name || in.Layout.Claim != r.StatefulSet.Spec.VolumeClaimTemplates[0].Name {
+		t.Fatalf("the chart's claims are %s-%s-N, the function's %s-%s-N: the spec must be named after the chart's fullname",
+			in.Layout.Claim, in.Layout.StatefulSet, r.StatefulSet.Spec.VolumeClaimTemplates[0].Name, r.StatefulSet.Name)
+	}
+	dirs := append(r.MountDirs(), topLevel(in.Layout.Mount))
+	for _, m := range in.Job.Spec.Template.Spec.Containers[0].VolumeMounts {
+		dirs = append(dirs, topLevel(m.MountPath))
+	}
+	zkrun.Reexec(t, root, dedup(dirs), in)
+}
+
+func inSandbox(t *testing.T) {
+	var in input
+	work := zkrun.Input(t, &in)
+	zkrun.SetupNetwork(t)
+	s := sandbox{in: in, cp: zkrun.TreeClient(t, zkrun.Root(), filepath.Join(work, "client")),
+		dir: filepath.Join(work, "ensemble"), claims: filepath.Join(work, "claims")}
+	want := s.chartEnsemble(t)       // 1. the chart's ensemble writes a tree
+	moveData(t, in, s.dir, s.claims) // 2. the guide's Job on every volume, twice
+	got := s.functionEnsemble(t)     // 3. the function's members on the same volumes
+	if got != want {
+		t.Fatalf("the function's ensemble does not serve the chart's tree (%d znodes, got %d):\n%s",
+			strings.Count(want, "\n"), strings.Count(got, "\n"), firstDiff(want, got))
+	}
+	t.Logf("the function's ensemble serves the chart's %d znodes, identical Stat, ACL and data, and takes writes",
+		strings.Count(want, "\n"))
+}
+
+// sandbox is what the phases share: the input, the tree client's
+// classpath, the ensembles' directory (all three use the same one, so
+// member i's claim is the same directory throughout) and PVC claims.
+type sandbox struct {
+	in              input
+	cp, dir, claims string
+}
+
+// chartEnsemble runs the chart's ensemble on fresh volumes, writes a
+// tree over several snapshots and logs (the last write only in the logs),
+// checks the chart's on-disk layout and returns the tree's dump.
+func (s sandbox) chartEnsemble(t *testing.T) string {
+	l := s.in.Layout
+	a := zkrun.NewEnsemble(t, asChart(t, s.in.Ours, l), zkrun.Root(), s.dir, s.claims, "c")
+	for _, m := range a.Members {
+		freshVolume(t, m.ClaimDir(l.Claim))
+		applyFSGroup(t, m.ClaimDir(l.Claim), l.FSGroup, &l.FSGroupChangePolicy)
+		emptyDirs(t, s.dir, m.Pod, emptyDirNames(a.R)...)
+	}
+	must(t, os.MkdirAll(l.Mount, 0o755)) // the mount point, inside the sandbox's root
+	a.StartAll(t, 5*time.Minute)         // a bound: JVMs start slowly on a loaded machine
+	a.Tree(t, s.cp, "load", []byte(tree(240)))
+	waitSnapshots(t, a, l, 2)
+	a.Tree(t, s.cp, "load", []byte("/migration-tail\tonly in the transaction logs\n"))
+	want := a.Tree(t, s.cp, "dump", nil)
+	a.Destroy()
+	checkChartLayout(t, a, l)
+	return want
+}
+
+// functionEnsemble starts the function's members, as rendered, after the
+// kubelet's fsGroup step for their pod, and returns their tree's dump;
+// then one more write must succeed, and every myid is still the chart's.
+func (s sandbox) functionEnsemble(t *testing.T) string {
+	l := s.in.Layout
+	ours := zkrun.Parse(t, []byte(s.in.Ours))
+	ps := ours.StatefulSet.Spec.Template.Spec.SecurityContext
+	fsGroup, policy := *ps.FSGroup, ps.FSGroupChangePolicy
+	ps.FSGroup = nil // applied below as the kubelet does; zkrun must not chown
+	b := zkrun.NewEnsemble(t, ours, zkrun.Root(), s.dir, s.claims, "n")
+	for _, m := range b.Members {
+		if !applyFSGroup(t, m.ClaimDir(l.Claim), fsGroup, policy) {
+			t.Fatalf("%s: the kubelet would not regroup the chart's volume: the test's premise is wrong", m.Pod)
+		}
+		emptyDirs(t, s.dir, m.Pod, emptyDirNames(b.R)...)
+	}
+	b.StartAll(t, 5*time.Minute) // a bound: JVMs start slowly on a loaded machine
+	got := b.Tree(t, s.cp, "dump", nil)
+	b.Tree(t, s.cp, "load", []byte("/after-migration\twritten by the function's members\n"))
+	for _, m := range b.Members {
+		if id := readTrim(t, filepath.Join(m.ClaimDir(l.Claim), "myid")); id != fmt.Sprint(m.Ord+1) {
+			t.Errorf("%s: myid %q after the migration, want %d", m.Pod, id, m.Ord+1)
+		}
+	}
+	return got
+}
+
+// moveData runs the guide's Job container on each member's volume as the
+// Job's pod (its uid, gid, fsGroup step and mounts), then again.
+func moveData(t *testing.T, in input, dir, claims string) {
+	t.Helper()
+	r := asJob(t, in.Ours, in.Job)
+	e := zkrun.NewEnsemble(t, r, zkrun.Root(), dir, claims, "j")
+	defer e.Destroy()
+	ps := in.Job.Spec.Template.Spec.SecurityContext
+	for _, m := range e.Members {
+		applyFSGroup(t, m.ClaimDir(in.Layout.Claim), *ps.FSGroup, ps.FSGroupChangePolicy)
+		emptyDirs(t, dir, m.Pod, emptyDirNames(r)...)
+		for run, want := range []string{fmt.Sprintf("moved to the volume root; myid %d", m.Ord+1), "nothing to do"} {
+			out, err := m.RunToEnd(t, jobContainer, 60*time.Second)
+			if err != nil || !strings.Contains(out, want) {
+				t.Fatalf("%s: the guide's Job, run %d: %v, want %q in:\n%s", m.Pod, run+1, err, want, out)
+			}
+		}
+		vol := m.ClaimDir(in.Layout.Claim)
+		if _, err := os.Stat(filepath.Join(vol, "data")); !os.IsNotExist(err) {
+			t.Fatalf("%s: data/ is still on the volume after the Job", m.Pod)
+		}
+		mustSnapshotsAndLogs(t, filepath.Join(vol, "version-2"))
+	}
+}
+
+func waitSnapshots(t *testing.T, e *zkrun.Ensemble, l chartLayout, want int) {
+	t.Helper()
+	ok := zkrun.WaitFor(60*time.Second, func() bool {
+		for _, m := range e.Members {
+			if n, _ := count(filepath.Join(chartDataDir(m, l), "version-2")); n < want+1 {
+				return false
+			}
+		}
+		return true
+	})
+	if !ok {
+		t.Fatalf("the chart's members did not write %d snapshots each", want)
+	}
+}
+
+// tree is a known tree: parents first, data that names each node.
+func tree(n int) string {
+	var b strings.Builder
+	b.WriteString("/migration\troot\n")
+	for i := 0; strings.Count(b.String(), "\n") < n; i++ {
+		fmt.Fprintf(&b, "/migration/n%03d\tnode %d\n", i, i)
+		for j := 0; j < 3; j++ {
+			fmt.Fprintf(&b, "/migration/n%03d/c%d\tchild %d of %d\n", i, j, j, i)
+		}
+	}
+	return b.String()
+}
