@@ -63,9 +63,7 @@ func renderChart(t testing.TB, values string) *ensemble {
 // use: the file is the function's config).
 func renderSpec(t testing.TB, spec string) *ensemble {
 	t.Helper()
-	out, err := runBounded(exec.Command(harness.FunctionBinary(t), spec))
-	require.NoError(t, err, "%s %s:\n%s", harness.FunctionBinary(t), spec, out)
-	return parseStream(t, out)
+	return parseStream(t, harness.Render(t, spec))
 }
 
 func runBounded(cmd *exec.Cmd) ([]byte, error) {
