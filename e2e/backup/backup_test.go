@@ -97,8 +97,7 @@ func inSandbox(t *testing.T) {
 	a := sb.NewEnsemble(t, zkrun.Parse(t, []byte(in.Backup)), zkrun.Options{Name: "original", Claims: claims, Secrets: secrets})
 	a.StartAll(t, formationBound)
 	a.Load(t, tree(in.TreeNodes))
-	lastZxid := tailAfterSnapshots(t, a, in.SnapshotsAtLeast)
-	want := dump(t, a)
+	lastZxid, want := tailAfterSnapshots(t, a, in.SnapshotsAtLeast)
 	must(t, os.WriteFile(filepath.Join(work, "original.dump"), []byte(want), 0o644))
 	if n := strings.Count(want, "\n"); n < in.TreeNodes {
 		t.Fatalf("the dump holds %d znodes, want at least %d", n, in.TreeNodes)

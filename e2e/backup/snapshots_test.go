@@ -19,12 +19,19 @@ import (
 // tailAfterSnapshots waits until every member has at least want
 // snapshots after the empty one, then writes markers until the last
 // write is newer than every member's newest snapshot; it returns the
-// zxid of that last write.
-func tailAfterSnapshots(t *testing.T, e *zkrun.Ensemble, want int) int64 {
+// first zxid of that last write (no snapshot reaches it) and the dump of
+// the tree with it.
+func tailAfterSnapshots(t *testing.T, e *zkrun.Ensemble, want int) (int64, string) {
 	t.Helper()
 	for try := 0; try < 20; try++ {
+		// Every client session is a transaction too (createSession,
+		// closeSession), and any transaction may trigger a snapshot: the
+		// dump's own session once put the newest snapshot after the last
+		// write. So the tail counts from the zxid before its write, and
+		// the snapshots are looked at after the dump.
+		before := leaderZxid(t, e)
 		e.Load(t, fmt.Sprintf("/backup-e2e-tail-%02d\tafter the snapshots\n", try))
-		last := leaderZxid(t, e)
+		dump := dump(t, e)
 		newest, enough := int64(-1), true
 		zkrun.WaitFor(2*time.Second, func() bool { return false }) // let a snapshot in progress land
 		for _, m := range e.Members {
@@ -36,12 +43,12 @@ func tailAfterSnapshots(t *testing.T, e *zkrun.Ensemble, want int) int64 {
 				newest = snaps[len(snaps)-1]
 			}
 		}
-		if enough && newest < last {
-			return last
+		if enough && newest <= before {
+			return before + 1, dump
 		}
 	}
 	t.Fatalf("could not get writes past every member's newest snapshot with at least %d snapshots", want)
-	return 0
+	return 0, ""
 }
 
 var zxidLine = regexp.MustCompile(`(?m)^Zxid: 0x([0-9a-f]+)$`)
