@@ -177,6 +177,11 @@ type Sandbox struct {
 	slots     slots
 }
 
+// Repo is the sandbox's copy of the repository's hack/zookeeper (the
+// members' container.sh, the stand-in zkServer.sh in bin/, log4j/), laid
+// out as in the repository: what a suite's own member runner uses.
+func (s *Sandbox) Repo() string { return s.repo }
+
 var (
 	sbOnce sync.Once
 	sb     *Sandbox
