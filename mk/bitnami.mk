@@ -5,7 +5,7 @@
 # them as typed objects, and checks that docs/migrating-from-bitnami.md
 # has a row for every top-level key of the chart's values.yaml.
 # e2e-bitnami-migration: the guide's data migration on real ZooKeeper
-# members (Debian's, in e2e/backup/zkrun's sandbox; needs root): a
+# members (Debian's, in e2e/zkrun's sandbox; needs root): a
 # chart-laid-out ensemble, the guide's Job, the kubelet's fsGroup step,
 # then the function's members on the same volumes serve the same tree.
 TEST_TARGETS += e2e-bitnami e2e-bitnami-migration

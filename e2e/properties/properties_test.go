@@ -78,13 +78,13 @@ func TestEveryPropertyTakesEffect(t *testing.T) {
 		t.Fatalf("jcmd not found: install openjdk-17-jdk-headless (hack/zookeeper/install.sh)")
 	}
 	out := render(t, everyProperty())
-	reexec(t, harness.Root(t), out, sandboxInput{Rendered: string(out), Readers: readers(t)})
+	reexec(t, out, sandboxInput{Rendered: string(out), Readers: readers(t)})
 }
 
 func inSandboxRun(t *testing.T) {
 	var in sandboxInput
-	input(t, &in)
-	e := start(t, []byte(in.Rendered), 3*time.Minute)
+	sb := enter(t, &in)
+	e := start(t, sb, []byte(in.Rendered), 3*time.Minute)
 	proven := map[string]int{}
 	for _, m := range e.Members {
 		checkLoadOrder(t, m, in.Readers)

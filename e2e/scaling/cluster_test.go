@@ -20,7 +20,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/zookeeper-fn/zookeeper-fn/e2e/backup/zkrun"
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/zkrun"
 )
 
 // maxMembers is the largest ensemble a step reaches; every slot gets its
@@ -53,7 +53,8 @@ type pod struct {
 type cluster struct {
 	t       *testing.T
 	dir     string
-	root    string // zkrun.Root(): the sandbox's copy of the repository files
+	repo    string // zkrun's copy of the repository (hack/zookeeper)
+	netns   [maxMembers]string
 	zkHome  string // stand-in for the image's ZooKeeper directory
 	secrets map[string]map[string]string
 	mu      sync.Mutex
@@ -65,19 +66,25 @@ type cluster struct {
 	wg      sync.WaitGroup
 }
 
-func addr(i int) string { return fmt.Sprintf("10.219.0.%d", 10+i) }
+// addrs are the members' addresses, from zkrun's network slots (set
+// once by newCluster; the monitor and the client reach members by them).
+var addrs [maxMembers]string
+
+func addr(i int) string { return addrs[i] }
 
 func podName(i int) string { return fmt.Sprintf("zk-%d", i) }
 
-func newCluster(t *testing.T, dir string, first *zkrun.Rendered, secrets map[string]map[string]string) *cluster {
-	c := &cluster{t: t, dir: dir, root: zkrun.Root(), pods: map[int]*pod{}, secrets: secrets, start: time.Now(), stop: make(chan struct{})}
-	zkrun.SetupNetwork(t)
+func newCluster(t *testing.T, sb *zkrun.Sandbox, dir string, first *zkrun.Rendered, secrets map[string]map[string]string) *cluster {
+	c := &cluster{t: t, dir: dir, repo: sb.Repo(), pods: map[int]*pod{}, secrets: secrets, start: time.Now(), stop: make(chan struct{})}
 	sts := first.StatefulSet
 	var hosts strings.Builder
 	hosts.WriteString("127.0.0.1 localhost\n")
 	for i := 0; i < maxMembers; i++ {
-		ns := fmt.Sprintf("zks%d", i)
-		netns(t, ns, addr(i))
+		// zkrun's slots: one address, one MAC (a member re-created at
+		// the same address is reachable at once, issue 18).
+		name, a, release := sb.MemberNetns(t)
+		t.Cleanup(release)
+		c.netns[i], addrs[i] = name, a
 		fmt.Fprintf(&hosts, "%s %s.%s.%s.svc.cluster.local %s\n", addr(i), podName(i), sts.Spec.ServiceName, sts.Namespace, podName(i))
 	}
 	h := filepath.Join(dir, "hosts")
@@ -85,7 +92,7 @@ func newCluster(t *testing.T, dir string, first *zkrun.Rendered, secrets map[str
 	// The sandbox's own mount namespace: every process started from here
 	// (members, probes, clients) resolves the pods' names as DNS would.
 	zkrun.Must(t, "mount", "--bind", h, "/etc/hosts")
-	c.zkHome = zkHome(t, dir, c.root)
+	c.zkHome = zkHome(t, dir, c.repo)
 	t.Cleanup(c.shutdown)
 	return c
 }
@@ -102,16 +109,6 @@ func zkHome(t *testing.T, dir, root string) string {
 		must(t, os.Symlink("/usr/share/java/"+j, filepath.Join(home, "lib", j)))
 	}
 	return home
-}
-
-func netns(t *testing.T, name, ip string) {
-	host := "v" + name
-	zkrun.Must(t, "ip", "netns", "add", name)
-	zkrun.Must(t, "ip", "link", "add", host, "type", "veth", "peer", "name", "eth0", "netns", name)
-	zkrun.Must(t, "ip", "link", "set", host, "master", "zkrunbr0", "up")
-	zkrun.Must(t, "ip", "-n", name, "link", "set", "lo", "up")
-	zkrun.Must(t, "ip", "-n", name, "addr", "add", ip+"/24", "dev", "eth0")
-	zkrun.Must(t, "ip", "-n", name, "link", "set", "eth0", "up")
 }
 
 // newRevision lays out a rendering's ConfigMaps; its name is the pod
@@ -181,8 +178,8 @@ func (c *cluster) run(rev *revision, i int, argv []string) *exec.Cmd {
 	ct := rev.container()
 	ps := rev.r.StatefulSet.Spec.Template.Spec.SecurityContext
 	user := fmt.Sprintf("--reuid=%d,--regid=%d,--groups=%d,--no-new-privs", *ps.RunAsUser, *ps.RunAsGroup, *ps.FSGroup)
-	args := []string{"netns", "exec", fmt.Sprintf("zks%d", i), "unshare", "--mount", "--uts", "--propagation", "private", "--",
-		filepath.Join(c.root, "e2e", "backup", "zkrun", "container.sh"), podName(i), "true", user}
+	args := []string{"netns", "exec", c.netns[i], "unshare", "--mount", "--uts", "--propagation", "private", "--",
+		filepath.Join(c.repo, "hack", "zookeeper", "container.sh"), podName(i), "true", user}
 	for _, vm := range ct.VolumeMounts {
 		args = append(args, c.volume(rev, i, vm.Name)+":"+filepath.Clean(vm.MountPath)+":"+map[bool]string{true: "ro", false: "rw"}[vm.ReadOnly])
 	}
@@ -227,7 +224,7 @@ func (c *cluster) volume(rev *revision, i int, name string) string {
 
 func (c *cluster) env(ct corev1.Container, i int) []string {
 	env := []string{"PATH=" + filepath.Join(c.zkHome, "bin") + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-		"HOSTNAME=" + podName(i), "ZKFN_ZK_LOG4J_DIR=" + filepath.Join(c.root, "hack", "zookeeper", "log4j"), "ZK_SERVER_HEAP=128"}
+		"HOSTNAME=" + podName(i), "ZKFN_ZK_LOG4J_DIR=" + filepath.Join(c.repo, "hack", "zookeeper", "log4j"), "ZK_SERVER_HEAP=128"}
 	for _, ev := range ct.Env {
 		if ev.ValueFrom == nil && ev.Name != "ZK_SERVER_HEAP" {
 			env = append(env, ev.Name+"="+ev.Value)

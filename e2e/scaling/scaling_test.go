@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zookeeper-fn/zookeeper-fn/e2e/backup/zkrun"
 	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/zkrun"
 )
 
 // steps are the replica counts, in order; the first creates the ensemble.
@@ -51,7 +51,7 @@ func TestScaling(t *testing.T) {
 	in := sandboxInput{Renders: map[int]string{}, Java: string(java),
 		Secrets: map[string]map[string]string{"zk-superuser": {"password": "e2e-superuser-password"}}}
 	tmp := t.TempDir()
-	dirs := map[string]bool{}
+	var rendered []*zkrun.Rendered
 	for _, n := range steps {
 		if _, ok := in.Renders[n]; ok {
 			continue
@@ -61,16 +61,10 @@ func TestScaling(t *testing.T) {
 		must(t, os.WriteFile(f, []byte(body), 0o644))
 		out := string(harness.Render(t, f))
 		in.Renders[n] = out
-		for _, d := range zkrun.Parse(t, []byte(out)).MountDirs() {
-			dirs[d] = true
-		}
-	}
-	var all []string
-	for d := range dirs {
-		all = append(all, d)
+		rendered = append(rendered, zkrun.Parse(t, []byte(out)))
 	}
 	t.Logf("scaling %s through %v", spec, steps)
-	zkrun.Reexec(t, root, all, in)
+	zkrun.Reexec(t, in, rendered...)
 }
 
 // stepResult is what one step measured.
@@ -88,7 +82,9 @@ type stepResult struct {
 
 func inSandbox(t *testing.T) {
 	var in sandboxInput
-	dir := zkrun.Input(t, &in)
+	sb := zkrun.Enter(t, &in)
+	dir := filepath.Join(sb.Dir, "scaling")
+	must(t, os.Mkdir(dir, 0o755))
 	cp := compileClient(t, dir, in.Java)
 	var c *cluster
 	acked := map[string][]string{} // path -> names
@@ -97,7 +93,7 @@ func inSandbox(t *testing.T) {
 	for k, n := range steps {
 		r := zkrun.Parse(t, []byte(in.Renders[n]))
 		if c == nil {
-			c = newCluster(t, dir, r, in.Secrets)
+			c = newCluster(t, sb, dir, r, in.Secrets)
 			c.apply(r)
 			c.wg.Add(1)
 			go c.controllerLoop()

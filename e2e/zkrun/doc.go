@@ -8,7 +8,11 @@
 // command, environment, user, security context and volume mounts, the
 // ConfigMaps' files; the rendered probes; ZooKeeper's own Java client
 // (hack/zookeeper/ZkClient.java) and four-letter words. Every real-
-// ZooKeeper suite (e2e/zookeeper, e2e/backup, e2e/monitoring) uses it.
+// ZooKeeper suite (e2e/zookeeper, e2e/backup, e2e/monitoring, e2e/tls,
+// e2e/properties, e2e/bitnami/migrate, e2e/scaling) uses it; the scaling
+// suite runs its members with its own StatefulSet controller on zkrun's
+// sandbox, network slots (Sandbox.MemberNetns) and container.sh
+// (Sandbox.Repo).
 //
 // Everything runs inside a sandbox (unshare --net --mount --pid and
 // hack/zookeeper/sandbox.sh): the host's network and mounts are never

@@ -119,7 +119,7 @@ func (e *Ensemble) apply(t *testing.T, r *Rendered) {
 	for i := len(e.Members); i < r.Replicas(); i++ {
 		m := &Member{e: e, Ord: i, Pod: fmt.Sprintf("%s-%d", r.StatefulSet.Name, i), FQDN: r.PodDNSName(i, e.opts.ClusterDomain),
 			volumes: map[string]string{}, procs: map[string]*Proc{}}
-		m.netns, m.IP, m.release = e.sb.memberNetns(t)
+		m.netns, m.IP, m.release = e.sb.MemberNetns(t)
 		e.Members = append(e.Members, m)
 	}
 	var hosts strings.Builder

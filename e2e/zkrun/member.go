@@ -114,6 +114,11 @@ func (m *Member) containerArgs(t testing.TB, c corev1.Container) []string {
 		if vm.SubPath != "" {
 			t.Fatalf("volumeMount %s of %s uses subPath, which zkrun does not handle", vm.Name, c.Name)
 		}
+		if mp := filepath.Clean(vm.MountPath); mp != topLevel(mp) {
+			// A nested mount point, below a directory sandbox.sh made
+			// empty (mountDirs): create it, as the image would have it.
+			must0(t, os.MkdirAll(mp, 0o755))
+		}
 		mode := "rw"
 		if vm.ReadOnly || e.readOnlyVolume(vm.Name) {
 			mode = "ro"

@@ -43,9 +43,13 @@ func (s *Sandbox) setupNetwork(t testing.TB) {
 	addNetns(t, clientNS, clientAddr)
 }
 
-// memberNetns creates a network namespace for one member and returns its
-// name, its address and a function that deletes it.
-func (s *Sandbox) memberNetns(t testing.TB) (string, string, func()) {
+// MemberNetns creates a network namespace for one member on the
+// sandbox's bridge (a free slot: eth0 at the slot's address, with that
+// address's fixed MAC, lo up) and returns its name, its address and a
+// function that deletes it and frees the slot. NewEnsemble calls it for
+// every member; a suite that runs members with its own controller (the
+// scaling suite) calls it for its own slots.
+func (s *Sandbox) MemberNetns(t testing.TB) (string, string, func()) {
 	t.Helper()
 	s.slots.mu.Lock()
 	i := 0

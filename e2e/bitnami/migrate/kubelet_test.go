@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/zkrun"
 )
 
 // The kubelet's volume ownership step, as k8s.io/kubernetes v1.37
@@ -87,14 +89,15 @@ func freshVolume(t *testing.T, dir string) {
 	must(t, os.Chmod(dir, 0o755))
 }
 
-// emptyDirs creates a pod's emptyDir volumes as the kubelet does (mode
-// 0777), so any pod user can write them.
-func emptyDirs(t *testing.T, ensembleDir, pod string, names ...string) {
+// emptyDirs gives member m fresh emptyDir volumes made as the kubelet
+// makes them (mode 0777), so any pod user can write them.
+func emptyDirs(t *testing.T, e *zkrun.Ensemble, m *zkrun.Member, names ...string) {
 	t.Helper()
 	for _, n := range names {
-		d := filepath.Join(ensembleDir, "emptydir", pod, n)
+		d := filepath.Join(e.Dir, "emptydir", m.Pod, n)
 		must(t, os.RemoveAll(d))
 		must(t, os.MkdirAll(d, 0o777))
 		must(t, os.Chmod(d, 0o777))
+		m.SetVolume(n, d)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,7 +14,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/zookeeper-fn/zookeeper-fn/e2e/backup/zkrun"
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/zkrun"
 )
 
 // asChart is the function's rendering changed into the chart's layout:
@@ -77,10 +76,10 @@ func asJob(t *testing.T, out string, job batchv1.Job) *zkrun.Rendered {
 
 // checkChartLayout: the chart's volumes hold data/myid and
 // data/version-2 with snapshots and logs, owned by the chart's user.
-func checkChartLayout(t *testing.T, e *zkrun.Ensemble, l chartLayout) {
+func checkChartLayout(t *testing.T, s sandbox, e *zkrun.Ensemble, l chartLayout) {
 	t.Helper()
 	for _, m := range e.Members {
-		data := chartDataDir(m, l)
+		data := chartDataDir(s, m, l)
 		if id := readTrim(t, filepath.Join(data, "myid")); id != fmt.Sprint(m.Ord+1) {
 			t.Fatalf("%s: %s/myid is %q, want %d", m.Pod, data, id, m.Ord+1)
 		}
@@ -91,7 +90,7 @@ func checkChartLayout(t *testing.T, e *zkrun.Ensemble, l chartLayout) {
 		if uid := fi.Sys().(*syscall.Stat_t).Uid; int64(uid) != l.UID {
 			t.Fatalf("%s: version-2 is owned by %d, want the chart's %d", m.Pod, uid, l.UID)
 		}
-		if _, err := os.Stat(filepath.Join(m.ClaimDir(l.Claim), "myid")); !os.IsNotExist(err) {
+		if _, err := os.Stat(filepath.Join(claimDir(s.claims, l.Claim, m), "myid")); !os.IsNotExist(err) {
 			t.Fatalf("%s: a myid at the volume root before the migration", m.Pod)
 		}
 	}
@@ -99,8 +98,14 @@ func checkChartLayout(t *testing.T, e *zkrun.Ensemble, l chartLayout) {
 }
 
 // chartDataDir is the chart's dataDir on member m's volume.
-func chartDataDir(m *zkrun.Member, l chartLayout) string {
-	return filepath.Join(m.ClaimDir(l.Claim), strings.TrimPrefix(l.DataDir, l.Mount))
+func chartDataDir(s sandbox, m *zkrun.Member, l chartLayout) string {
+	return filepath.Join(claimDir(s.claims, l.Claim, m), strings.TrimPrefix(l.DataDir, l.Mount))
+}
+
+// claimDir is member m's claim of template claim, <claim>-<pod> as the
+// StatefulSet controller names it, in the claims directory.
+func claimDir(claims, claim string, m *zkrun.Member) string {
+	return filepath.Join(claims, claim+"-"+m.Pod)
 }
 
 func mustSnapshotsAndLogs(t *testing.T, v2 string) {
@@ -139,21 +144,6 @@ func readTrim(t *testing.T, p string) string {
 	b, err := os.ReadFile(p)
 	must(t, err)
 	return strings.TrimSpace(string(b))
-}
-
-func topLevel(p string) string { return "/" + strings.Split(strings.TrimPrefix(p, "/"), "/")[0] }
-
-func dedup(list []string) []string {
-	set := map[string]bool{}
-	for _, s := range list {
-		set[s] = true
-	}
-	out := make([]string, 0, len(set))
-	for s := range set {
-		out = append(out, s)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // firstDiff shows where two dumps part.

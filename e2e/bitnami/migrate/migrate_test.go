@@ -2,7 +2,7 @@
 
 // Package migrate proves the data migration of
 // docs/migrating-from-bitnami.md on real ZooKeeper members (Debian's
-// 3.8.0, e2e/backup/zkrun's sandbox): an ensemble laid out exactly as the
+// 3.8.0, e2e/zkrun's sandbox): an ensemble laid out exactly as the
 // Bitnami chart lays it out (read from the real chart's rendering) writes
 // a tree of znodes; the guide's Job, taken from the guide, moves each
 // volume's data; the kubelet's fsGroup step for the function's pod runs
@@ -20,8 +20,8 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 
-	"github.com/zookeeper-fn/zookeeper-fn/e2e/backup/zkrun"
 	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/zkrun"
 )
 
 type input struct {
@@ -45,22 +45,18 @@ func TestMigrateChartVolume(t *testing.T) {
 		t.Fatalf("the chart's claims are %s-%s-N, the function's %s-%s-N: the spec must be named after the chart's fullname",
 			in.Layout.Claim, in.Layout.StatefulSet, r.StatefulSet.Spec.VolumeClaimTemplates[0].Name, r.StatefulSet.Name)
 	}
-	dirs := append(r.MountDirs(), topLevel(in.Layout.Mount))
-	for _, m := range in.Job.Spec.Template.Spec.Containers[0].VolumeMounts {
-		dirs = append(dirs, topLevel(m.MountPath))
-	}
-	zkrun.Reexec(t, root, dedup(dirs), in)
+	// The chart's and the Job's pods mount volumes where the function's
+	// do not: the sandbox needs their mount points too.
+	zkrun.Reexec(t, in, r, asChart(t, out, in.Layout), asJob(t, out, in.Job))
 }
 
 func inSandbox(t *testing.T) {
 	var in input
-	work := zkrun.Input(t, &in)
-	zkrun.SetupNetwork(t)
-	s := sandbox{in: in, cp: zkrun.TreeClient(t, zkrun.Root(), filepath.Join(work, "client")),
-		dir: filepath.Join(work, "ensemble"), claims: filepath.Join(work, "claims")}
-	want := s.chartEnsemble(t)       // 1. the chart's ensemble writes a tree
-	moveData(t, in, s.dir, s.claims) // 2. the guide's Job on every volume, twice
-	got := s.functionEnsemble(t)     // 3. the function's members on the same volumes
+	sb := zkrun.Enter(t, &in)
+	s := sandbox{in: in, sb: sb, claims: filepath.Join(sb.Dir, "claims")}
+	want := s.chartEnsemble(t)   // 1. the chart's ensemble writes a tree
+	moveData(t, s)               // 2. the guide's Job on every volume, twice
+	got := s.functionEnsemble(t) // 3. the function's members on the same volumes
 	if got != want {
 		t.Fatalf("the function's ensemble does not serve the chart's tree (%d znodes, got %d):\n%s",
 			strings.Count(want, "\n"), strings.Count(got, "\n"), firstDiff(want, got))
@@ -69,12 +65,27 @@ func inSandbox(t *testing.T) {
 		strings.Count(want, "\n"))
 }
 
-// sandbox is what the phases share: the input, the tree client's
-// classpath, the ensembles' directory (all three use the same one, so
-// member i's claim is the same directory throughout) and PVC claims.
+// sandbox is what the phases share: the input, zkrun's sandbox and the
+// claims' directory: the three ensembles bind member i's claim to the
+// same directory below it (claimDir), as the PVC outlives the pods.
 type sandbox struct {
-	in              input
-	cp, dir, claims string
+	in     input
+	sb     *zkrun.Sandbox
+	claims string
+}
+
+// newEnsemble lays out r as ensemble name, each member's claim template
+// bound to its claim in s.claims and its emptyDirs as the kubelet makes
+// them.
+func (s sandbox) newEnsemble(t *testing.T, r *zkrun.Rendered, name string) *zkrun.Ensemble {
+	t.Helper()
+	e := s.sb.NewEnsemble(t, r, zkrun.Options{Name: name, Claims: s.claims})
+	claim := r.StatefulSet.Spec.VolumeClaimTemplates[0].Name
+	for _, m := range e.Members {
+		m.SetVolume(claim, claimDir(s.claims, claim, m))
+		emptyDirs(t, e, m, emptyDirNames(r)...)
+	}
+	return e
 }
 
 // chartEnsemble runs the chart's ensemble on fresh volumes, writes a
@@ -82,20 +93,18 @@ type sandbox struct {
 // checks the chart's on-disk layout and returns the tree's dump.
 func (s sandbox) chartEnsemble(t *testing.T) string {
 	l := s.in.Layout
-	a := zkrun.NewEnsemble(t, asChart(t, s.in.Ours, l), zkrun.Root(), s.dir, s.claims, "c")
+	a := s.newEnsemble(t, asChart(t, s.in.Ours, l), "chart")
 	for _, m := range a.Members {
-		freshVolume(t, m.ClaimDir(l.Claim))
-		applyFSGroup(t, m.ClaimDir(l.Claim), l.FSGroup, &l.FSGroupChangePolicy)
-		emptyDirs(t, s.dir, m.Pod, emptyDirNames(a.R)...)
+		freshVolume(t, claimDir(s.claims, l.Claim, m))
+		applyFSGroup(t, claimDir(s.claims, l.Claim, m), l.FSGroup, &l.FSGroupChangePolicy)
 	}
-	must(t, os.MkdirAll(l.Mount, 0o755)) // the mount point, inside the sandbox's root
-	a.StartAll(t, 5*time.Minute)         // a bound: JVMs start slowly on a loaded machine
-	a.Tree(t, s.cp, "load", []byte(tree(240)))
-	waitSnapshots(t, a, l, 2)
-	a.Tree(t, s.cp, "load", []byte("/migration-tail\tonly in the transaction logs\n"))
-	want := a.Tree(t, s.cp, "dump", nil)
+	a.StartAll(t, 5*time.Minute) // a bound: JVMs start slowly on a loaded machine
+	a.Load(t, tree(240))
+	waitSnapshots(t, s, a, l, 2)
+	a.Load(t, "/migration-tail\tonly in the transaction logs\n")
+	want := dump(t, a)
 	a.Destroy()
-	checkChartLayout(t, a, l)
+	checkChartLayout(t, s, a, l)
 	return want
 }
 
@@ -108,18 +117,17 @@ func (s sandbox) functionEnsemble(t *testing.T) string {
 	ps := ours.StatefulSet.Spec.Template.Spec.SecurityContext
 	fsGroup, policy := *ps.FSGroup, ps.FSGroupChangePolicy
 	ps.FSGroup = nil // applied below as the kubelet does; zkrun must not chown
-	b := zkrun.NewEnsemble(t, ours, zkrun.Root(), s.dir, s.claims, "n")
+	b := s.newEnsemble(t, ours, "function")
 	for _, m := range b.Members {
-		if !applyFSGroup(t, m.ClaimDir(l.Claim), fsGroup, policy) {
+		if !applyFSGroup(t, claimDir(s.claims, l.Claim, m), fsGroup, policy) {
 			t.Fatalf("%s: the kubelet would not regroup the chart's volume: the test's premise is wrong", m.Pod)
 		}
-		emptyDirs(t, s.dir, m.Pod, emptyDirNames(b.R)...)
 	}
 	b.StartAll(t, 5*time.Minute) // a bound: JVMs start slowly on a loaded machine
-	got := b.Tree(t, s.cp, "dump", nil)
-	b.Tree(t, s.cp, "load", []byte("/after-migration\twritten by the function's members\n"))
+	got := dump(t, b)
+	b.Load(t, "/after-migration\twritten by the function's members\n")
 	for _, m := range b.Members {
-		if id := readTrim(t, filepath.Join(m.ClaimDir(l.Claim), "myid")); id != fmt.Sprint(m.Ord+1) {
+		if id := readTrim(t, filepath.Join(claimDir(s.claims, l.Claim, m), "myid")); id != fmt.Sprint(m.Ord+1) {
 			t.Errorf("%s: myid %q after the migration, want %d", m.Pod, id, m.Ord+1)
 		}
 	}
@@ -128,22 +136,21 @@ func (s sandbox) functionEnsemble(t *testing.T) string {
 
 // moveData runs the guide's Job container on each member's volume as the
 // Job's pod (its uid, gid, fsGroup step and mounts), then again.
-func moveData(t *testing.T, in input, dir, claims string) {
+func moveData(t *testing.T, s sandbox) {
 	t.Helper()
-	r := asJob(t, in.Ours, in.Job)
-	e := zkrun.NewEnsemble(t, r, zkrun.Root(), dir, claims, "j")
+	in := s.in
+	e := s.newEnsemble(t, asJob(t, in.Ours, in.Job), "job")
 	defer e.Destroy()
 	ps := in.Job.Spec.Template.Spec.SecurityContext
 	for _, m := range e.Members {
-		applyFSGroup(t, m.ClaimDir(in.Layout.Claim), *ps.FSGroup, ps.FSGroupChangePolicy)
-		emptyDirs(t, dir, m.Pod, emptyDirNames(r)...)
+		applyFSGroup(t, claimDir(s.claims, in.Layout.Claim, m), *ps.FSGroup, ps.FSGroupChangePolicy)
 		for run, want := range []string{fmt.Sprintf("moved to the volume root; myid %d", m.Ord+1), "nothing to do"} {
 			out, err := m.RunToEnd(t, jobContainer, 60*time.Second)
 			if err != nil || !strings.Contains(out, want) {
 				t.Fatalf("%s: the guide's Job, run %d: %v, want %q in:\n%s", m.Pod, run+1, err, want, out)
 			}
 		}
-		vol := m.ClaimDir(in.Layout.Claim)
+		vol := claimDir(s.claims, in.Layout.Claim, m)
 		if _, err := os.Stat(filepath.Join(vol, "data")); !os.IsNotExist(err) {
 			t.Fatalf("%s: data/ is still on the volume after the Job", m.Pod)
 		}
@@ -151,11 +158,11 @@ func moveData(t *testing.T, in input, dir, claims string) {
 	}
 }
 
-func waitSnapshots(t *testing.T, e *zkrun.Ensemble, l chartLayout, want int) {
+func waitSnapshots(t *testing.T, s sandbox, e *zkrun.Ensemble, l chartLayout, want int) {
 	t.Helper()
 	ok := zkrun.WaitFor(60*time.Second, func() bool {
 		for _, m := range e.Members {
-			if n, _ := count(filepath.Join(chartDataDir(m, l), "version-2")); n < want+1 {
+			if n, _ := count(filepath.Join(chartDataDir(s, m, l), "version-2")); n < want+1 {
 				return false
 			}
 		}
@@ -164,6 +171,12 @@ func waitSnapshots(t *testing.T, e *zkrun.Ensemble, l chartLayout, want int) {
 	if !ok {
 		t.Fatalf("the chart's members did not write %d snapshots each", want)
 	}
+}
+
+// dump is the ensemble's whole tree, one znode a line (Stat, ACL, data).
+func dump(t *testing.T, e *zkrun.Ensemble) string {
+	t.Helper()
+	return strings.Join(e.Dump(t), "\n") + "\n"
 }
 
 // tree is a known tree: parents first, data that names each node.
