@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/suggest"
 )
 
 // Decode turns a spec's JSON form into a defaulted ZookeeperSpec. Unknown
@@ -73,7 +75,7 @@ func checkShape(ps *Problems, path string, v any, t reflect.Type) {
 			ft, known := fields[k]
 			if !known {
 				msg := fmt.Sprintf("unknown field %q", clip(k))
-				if s := closest(k, mapKeys(fields)); s != "" {
+				if s := suggest.Closest(k, mapKeys(fields)); s != "" {
 					msg += fmt.Sprintf("; did you mean %q?", s)
 				}
 				ps.errorf(join(path, clip(k)), "%s", msg)

@@ -103,34 +103,3 @@ func (zk *ZooKeeper) checkSessionTimeouts(ps *Problems) {
 		ps.errorf("spec.zookeeper.config[minSessionTimeout]", "the minimum session timeout %d ms is above the maximum %d ms (defaults: 2 and 20 ticks); ZooKeeper would refuse to start: lower minSessionTimeout or raise maxSessionTimeout", lo, hi)
 	}
 }
-
-// closest returns the candidate nearest to s by edit distance, if close.
-func closest(s string, candidates []string) string {
-	best, bestD := "", len(s)/3+2
-	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
-}

@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/suggest"
 )
 
 // ourKinds are the kinds of the function's group.
@@ -45,7 +46,7 @@ func checkKinds(rl *framework.ResourceList) framework.Results {
 // a plural, up to two typos), or "".
 func closestKind(k string) string {
 	for _, want := range ourKinds {
-		if distance(strings.ToLower(k), strings.ToLower(want)) <= 2 {
+		if suggest.Distance(strings.ToLower(k), strings.ToLower(want)) <= 2 {
 			return want
 		}
 	}
@@ -57,33 +58,9 @@ func closest(s string, candidates []string) string {
 	sorted := append([]string(nil), candidates...)
 	sort.Strings(sorted)
 	for _, c := range sorted {
-		if distance(s, c) <= 2 {
+		if suggest.Distance(s, c) <= 2 {
 			return c
 		}
 	}
 	return ""
-}
-
-// distance is the Levenshtein distance of a and b (short strings only).
-func distance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 64
-	}
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/suggest"
 )
 
 // DocPath is the generated list of accepted and refused properties.
@@ -80,33 +82,11 @@ func bySystemProperty(name string) (Property, bool) {
 
 // closest returns the accepted name nearest to s by edit distance, if close.
 func closest(s string) string {
-	best, bestD := "", len(s)/3+2
+	var names []string
 	for _, p := range Accepted() {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(p.Name)); d < bestD {
-			best, bestD = p.Name, d
-		}
+		names = append(names, p.Name)
 	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
+	return suggest.Closest(s, names)
 }
 
 // clip shortens a hostile key for an error message.
