@@ -3,7 +3,6 @@
 package security
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmtest"
 )
 
 // TestHostileInputKustomize runs the catalogue through the real kustomize:
@@ -34,10 +34,7 @@ func TestHostileInputKustomize(t *testing.T) {
 	ran := 0
 	for _, e := range entries {
 		caseDir := filepath.Join(dir, e.Name())
-		var c hostileCase
-		b, err := os.ReadFile(filepath.Join(caseDir, "case.json"))
-		require.NoError(t, err)
-		require.NoError(t, json.Unmarshal(b, &c))
+		c := krmtest.ReadHostileCase(t, caseDir)
 		want, err := os.ReadFile(filepath.Join(caseDir, "expected.txt"))
 		require.NoError(t, err)
 		if c.Generate != "" || strings.HasPrefix(string(want), "stderr: ") || strings.HasPrefix(c.Kustomize, "skip: ") {

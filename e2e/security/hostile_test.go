@@ -5,7 +5,6 @@ package security
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,20 +21,6 @@ import (
 	"github.com/zookeeper-fn/zookeeper-fn/internal/krmtest"
 )
 
-// hostileCase mirrors testdata/hostile/<name>/case.json.
-type hostileCase struct {
-	Description string   `json:"description"`
-	Fix         []string `json:"fix"`
-	Exit        int      `json:"exit"`
-	Generate    string   `json:"generate,omitempty"`
-	// Kustomize, when set, is the message kustomize itself fails with
-	// before it runs the function (it refuses the stream on its own).
-	Kustomize string `json:"kustomize,omitempty"`
-	// Replaces lists "Kind/name" items of the input that an earlier render
-	// left and the function replaces.
-	Replaces []string `json:"replaces,omitempty"`
-}
-
 // TestHostileInputBinary feeds the bad-input catalogue to the built
 // binary on stdin, as kustomize and kpt do. It checks the exit code, the
 // exact results (or stderr for a refused stream), that every error is on
@@ -50,10 +35,7 @@ func TestHostileInputBinary(t *testing.T) {
 	for _, e := range entries {
 		caseDir := filepath.Join(dir, e.Name())
 		t.Run(e.Name(), func(t *testing.T) {
-			var c hostileCase
-			b, err := os.ReadFile(filepath.Join(caseDir, "case.json"))
-			require.NoError(t, err)
-			require.NoError(t, json.Unmarshal(b, &c))
+			c := krmtest.ReadHostileCase(t, caseDir)
 			want, err := os.ReadFile(filepath.Join(caseDir, "expected.txt"))
 			require.NoError(t, err)
 			input := hostileInput(t, caseDir, c.Generate)

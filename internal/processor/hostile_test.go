@@ -2,7 +2,6 @@ package processor_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -22,23 +21,6 @@ import (
 
 const hostileDir = "../../testdata/hostile"
 
-// hostileCase is testdata/hostile/<name>/case.json: what the input is,
-// the words of the fix its message must name, and the expected exit code.
-// expected.txt holds the exact results (or, for a stream the function
-// refuses to read, the exact message on stderr).
-type hostileCase struct {
-	Description string   `json:"description"`
-	Fix         []string `json:"fix"`
-	Exit        int      `json:"exit"`
-	Generate    string   `json:"generate,omitempty"`
-	// Replaces lists "Kind/name" items of the input that an earlier render
-	// left and the function replaces; every other item must come back.
-	Replaces []string `json:"replaces,omitempty"`
-	// Kustomize is what kustomize itself says when it refuses the stream
-	// before the function runs (e2e/security runs the catalogue through it).
-	Kustomize string `json:"kustomize,omitempty"`
-}
-
 // TestHostileInput runs the bad-input catalogue through the processor
 // exactly as the binary does (stdin check, then framework.Execute). Every
 // case must give its exact results, name the fix, exit non-zero on errors,
@@ -49,10 +31,7 @@ func TestHostileInput(t *testing.T) {
 	bad := 0
 	for _, d := range dirs {
 		dir := filepath.Join(hostileDir, d.Name())
-		var c hostileCase
-		b, err := os.ReadFile(filepath.Join(dir, "case.json"))
-		require.NoError(t, err)
-		require.NoError(t, json.Unmarshal(b, &c), dir)
+		c := krmtest.ReadHostileCase(t, dir)
 		if c.Exit != 0 {
 			bad++
 		}
@@ -129,7 +108,7 @@ func resultsOf(rl string) string {
 // assertOutput: on failure stdout holds the items exactly as an identity
 // function would write them (or nothing, when the stream was refused); on
 // success every input item is still there and the ensemble was rendered.
-func (r hostileResult) assertOutput(t *testing.T, input []byte, c hostileCase) {
+func (r hostileResult) assertOutput(t *testing.T, input []byte, c krmtest.HostileCase) {
 	t.Helper()
 	replaced := map[string]bool{}
 	for _, id := range c.Replaces {
