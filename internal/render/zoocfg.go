@@ -29,7 +29,17 @@ const PrometheusProvider = "org.apache.zookeeper.metrics.prometheus.PrometheusMe
 // Properties are written with java.util.Properties escaping
 // (zkprops.Write), so no value can add, end or continue a line.
 func ZooCfg(z *api.ZookeeperSpec, m membership.Membership) string {
-	props := zooProperties(z)
+	return zooCfg(z, m, zooProperties(z))
+}
+
+// ObserverZooCfg is the observers' zoo.cfg: ZooCfg plus peerType=observer.
+func ObserverZooCfg(z *api.ZookeeperSpec, m membership.Membership) string {
+	p := zooProperties(z)
+	p["peerType"] = string(membership.Observer)
+	return zooCfg(z, m, p)
+}
+
+func zooCfg(z *api.ZookeeperSpec, m membership.Membership, props map[string]string) string {
 	entries := make([]zkprops.Entry, 0, len(props))
 	for k, v := range props {
 		entries = append(entries, zkprops.Entry{Key: k, Value: v})
