@@ -64,8 +64,10 @@ func TestCheckObservers(t *testing.T) {
 			kind: "StatefulSet", words: `is 3, but zoo.cfg in ConfigMap "zk-config" lists 2 observers`,
 		},
 		"observers' StatefulSet dropped": {
-			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode { return drop(items, "StatefulSet", "zk-observer") },
-			kind:    "ConfigMap", words: "holds no observers' StatefulSet",
+			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
+				return drop(items, "StatefulSet", "zk-observer")
+			},
+			kind: "ConfigMap", words: "holds no observers' StatefulSet",
 		},
 		"observers' Service selects nothing": {
 			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
