@@ -34,10 +34,13 @@ func Observers(z *api.ZookeeperSpec, m membership.Membership, configHash string)
 // (<name>-observer-N.<name>-headless...) and start with the observers'
 // zoo.cfg (ZOOCFG, read by the image's zkEnv.sh relative to ZOOCFGDIR).
 //
-// Anti-affinity keeps the ensemble's selector, so voters and observers
-// repel each other (one ZooKeeper server per node, as for voters alone);
-// zone spread counts observers among themselves, so the voters' spread,
-// which protects the quorum, is never skewed by observers.
+// Placement follows the spec's rules per role, so that observers can
+// never cost the voters a node or a zone: each role's anti-affinity and
+// zone spread count that role only (a required rule against voters would
+// be symmetric, and an observer scheduled first could keep a voter
+// Pending), and observers prefer nodes without voters (a weighted term),
+// so with enough nodes every server has its own, and with too few the
+// observers, not the voters, share.
 func ObserverStatefulSet(z *api.ZookeeperSpec, m membership.Membership, configHash string) *appsv1.StatefulSet {
 	e := m.Ensemble
 	sts := StatefulSet(z, m, configHash)
@@ -51,15 +54,33 @@ func ObserverStatefulSet(z *api.ZookeeperSpec, m membership.Membership, configHa
 	// majority of voters out of any one zone.
 	pod.TopologySpreadConstraints = spread(z.Spec.Placement, e, 0)
 	roleSpread(pod, e, membership.Observer)
+	if a := pod.Affinity; a != nil && a.PodAntiAffinity != nil {
+		a.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution = append(a.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution,
+			corev1.WeightedPodAffinityTerm{Weight: 100, PodAffinityTerm: corev1.PodAffinityTerm{
+				LabelSelector: &metav1.LabelSelector{MatchLabels: e.RoleSelector(string(membership.Participant))},
+				TopologyKey:   z.Spec.Placement.TopologyKey,
+			}})
+	}
 	c := &pod.Containers[0]
 	c.Env = append(c.Env, corev1.EnvVar{Name: "ZOOCFG", Value: KeyObserverZooCfg})
 	return sts
 }
 
-// withRole labels a role's pods and narrows its zone spread to them.
+// withRole labels a role's pods and narrows the preset anti-affinity and
+// zone spread (the only terms so far: the spec's own come later) to them.
 func withRole(sts *appsv1.StatefulSet, e names.Ensemble, role membership.Role) {
 	sts.Spec.Template.Labels[names.LabelRole] = string(role)
-	roleSpread(&sts.Spec.Template.Spec, e, role)
+	pod := &sts.Spec.Template.Spec
+	roleSpread(pod, e, role)
+	if a := pod.Affinity; a != nil && a.PodAntiAffinity != nil {
+		sel := func() *metav1.LabelSelector { return &metav1.LabelSelector{MatchLabels: e.RoleSelector(string(role))} }
+		for i := range a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution {
+			a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution[i].LabelSelector = sel()
+		}
+		for i := range a.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution {
+			a.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution[i].PodAffinityTerm.LabelSelector = sel()
+		}
+	}
 }
 
 func roleSpread(pod *corev1.PodSpec, e names.Ensemble, role membership.Role) {
