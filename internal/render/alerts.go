@@ -126,12 +126,23 @@ func alerts(z *api.ZookeeperSpec, m membership.Membership) []alert {
 			runbook:     "Correlate with the member's GC logs and fsync time; check for CPU limits (the function sets none on purpose) and node pressure. Raising syncLimit/tickTime hides the symptom at the cost of slower failure detection.",
 		})
 	}
-	return append(out, loadAlerts(sel, e, t)...)
+	return append(out, loadAlerts(sel, membersVolumes(m), t)...)
 }
 
-// loadAlerts are the per-member load and resource rules.
-func loadAlerts(sel string, e names.Ensemble, t api.AlertThresholds) []alert {
-	vol := volumeSelector(e)
+// membersVolumes matches the claims of every member: the voters', and the
+// observers' (<template>-<name>-observer-<i>) when there are any.
+func membersVolumes(m membership.Membership) string {
+	if m.ObserverReplicas() == 0 {
+		return volumeSelector(m.Ensemble)
+	}
+	e := m.Ensemble
+	return fmt.Sprintf(`namespace=%q,persistentvolumeclaim=~"(%s|%s)-%s(%s)?-[0-9]+"`,
+		e.NamespaceOrDefault(), names.DataVolume, names.DataLogVolume, e.StatefulSet(), names.ObserverSuffix)
+}
+
+// loadAlerts are the per-member load and resource rules; vol selects the
+// members' volumes.
+func loadAlerts(sel, vol string, t api.AlertThresholds) []alert {
 	free := fmt.Sprintf(`100 * kubelet_volume_stats_available_bytes{%s} / kubelet_volume_stats_capacity_bytes{%s}`, vol, vol)
 	return []alert{{
 		name: "ZookeeperOutstandingRequestsHigh", expr: fmt.Sprintf(`outstanding_requests{%s} > %d`, sel, *t.OutstandingRequests), forDuration: "5m", severity: SeverityWarning,

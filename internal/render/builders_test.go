@@ -236,6 +236,7 @@ func TestMembershipSizesTheEnsemble(t *testing.T) {
 	assert.Contains(t, exprs["ZookeeperQuorumLost"], `pod=~"zk-[0-9]+"`, "only the voters' pods count towards the quorum")
 	assert.Contains(t, exprs["ZookeeperNoLeader"], `pod=~"zk-[0-9]+"`, "only the voters' pods count towards the quorum")
 	assert.NotContains(t, exprs["ZookeeperMemberDown"], `pod=~`, "every member, observers too")
+	assert.Contains(t, exprs["ZookeeperVolumeFilling"], `persistentvolumeclaim=~"(data|datalog)-zk(-observer)?-[0-9]+"`, "the observers' volumes fill too")
 	assert.True(t, strings.HasSuffix(exprs["ZookeeperMemberNotFollowing"], " < 2"), "followers are the other voters: %s", exprs["ZookeeperMemberNotFollowing"])
 	assert.True(t, strings.HasSuffix(exprs["ZookeeperMemberDown"], " < 5"), "every member answers scrapes: %s", exprs["ZookeeperMemberDown"])
 }
