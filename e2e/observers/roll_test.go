@@ -61,6 +61,7 @@ func rollInSandbox(t *testing.T) {
 	for _, m := range observers.Members {
 		m.Start(t, zkrun.ServerContainer)
 	}
+	attempts := 0
 	for i := len(voters.Members) - 1; i >= 0; i-- {
 		m := voters.Members[i]
 		m.Stop(t)
@@ -73,6 +74,7 @@ func rollInSandbox(t *testing.T) {
 				t.Fatalf("%s not Ready again after the roll began %s ago; modes %v", m.Pod, time.Since(began), voters.Modes())
 			}
 			path := fmt.Sprintf("/roll-%d-%d", i, n)
+			attempts++
 			if write(t, voters, others(voters, m), path) {
 				acked = append(acked, path)
 			}
@@ -81,7 +83,7 @@ func rollInSandbox(t *testing.T) {
 	voters.WaitFormed(t, formationBound, "after the roll")
 	s := &suite{voters: voters, observers: observers}
 	s.waitObserving(t, observers.Members, formationBound, "after the roll")
-	t.Logf("roll with observers added: %s; %d writes acknowledged during it", time.Since(began).Round(10*time.Millisecond), len(acked)-1)
+	t.Logf("roll with observers added: %s; %d of %d writes acknowledged during it", time.Since(began).Round(10*time.Millisecond), len(acked)-1, attempts)
 	mon.stop()
 	switch n := mon.maxLeaders(); {
 	case n > 1:
