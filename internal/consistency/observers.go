@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
@@ -106,6 +107,9 @@ func (c *checker) observerSelectors(g *group) {
 		return
 	}
 	so, sts := g.obs.o, &g.obs.sts
+	if len(so.name) > api.MaxNameLength {
+		c.add(so.errorf("metadata.name", "is %d characters; at most %d fit, because every pod carries the label controller-revision-hash=<name>-<10 characters>, which must stay within 63: shorten the namePrefix/nameSuffix or the spec's name", len(so.name), api.MaxNameLength))
+	}
 	pods := sts.Spec.Template.Labels
 	c.checkSelector(so, "spec.selector", sts.Spec.Selector, pods, so.name, "the StatefulSet adopts no pods and the API server refuses it")
 	for i, t := range sts.Spec.Template.Spec.TopologySpreadConstraints {

@@ -86,6 +86,13 @@ func TestCheckObservers(t *testing.T) {
 			},
 			kind: "StatefulSet", words: "observers are not spread",
 		},
+		"observers' name too long after a prefix": {
+			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
+				require.NoError(t, find(items, "StatefulSet", "zk-observer").SetName(strings.Repeat("x", 53)))
+				return items
+			},
+			kind: "StatefulSet", words: "at most 52 fit",
+		},
 		"an observer's static volume names a claim nobody creates": {
 			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
 				set(t, find(items, "PersistentVolume", "prod-zk-observer-data-1"), "data-zk-observer-7", "spec", "claimRef", "name")
