@@ -128,6 +128,10 @@ func TestObserverObjects(t *testing.T) {
 	assert.Equal(t, role("observer"), svc.Spec.Selector, "reads through <name>-observers reach observers only")
 	assert.Equal(t, cm.Data[KeyZooCfg], strings.Replace(cm.Data[KeyObserverZooCfg], "peerType=observer\n", "", 1), "the observers' zoo.cfg is the voters' plus peerType")
 	assert.Contains(t, cm.Data[KeyZooCfg], "server.102=zk-observer-1.zk-headless.ns.svc.cluster.local:2888:3888:observer;2181\n")
+	// ZooKeeper refuses observers next to a standalone server: one voter
+	// with observers leads a quorum of one.
+	assert.Contains(t, ZooCfg(spec(t, "  replicas: 1\n  observers: 1\n"), spec(t, "  replicas: 1\n  observers: 1\n").Membership()), "standaloneEnabled=false\n")
+	assert.Contains(t, ZooCfg(spec(t, "  replicas: 1\n"), spec(t, "  replicas: 1\n").Membership()), "standaloneEnabled=true\n")
 
 	v, o, objs = sets(t, "  replicas: 3\n")
 	assert.Nil(t, o, "no observers, no observers' StatefulSet")
