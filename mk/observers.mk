@@ -2,7 +2,9 @@
 # observers rendered from testdata/e2e-observers run as five Debian
 # ZooKeeper servers (e2e/zkrun): observers serve reads and forward writes,
 # losing both observers costs no write, losing two voters stops writes
-# although the observers run. Needs root. See docs/observers.md.
+# although the observers run; adding observers rolls the voters without
+# losing a write; one voter with an observer leads a quorum of one.
+# Needs root. See docs/observers.md.
 TEST_TARGETS += e2e-observers
 
 # Extra `go test` flags, e.g. E2E_OBSERVERS_FLAGS="-v".
