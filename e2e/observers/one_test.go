@@ -22,7 +22,7 @@ func TestOneVoterWithObserver(t *testing.T) {
 		return
 	}
 	out := string(harness.Build(t, filepath.Join(harness.Root(t), "testdata", "e2e-observers", "one")))
-	zkrun.Reexec(t, out, zkrun.ParseSet(t, []byte(out), voterSet), zkrun.ParseSet(t, []byte(out), observerSet))
+	zkrun.ReexecParallel(t, out, zkrun.ParseSet(t, []byte(out), voterSet), zkrun.ParseSet(t, []byte(out), observerSet))
 }
 
 func oneInSandbox(t *testing.T) {

@@ -41,7 +41,7 @@ func TestAddingObserversRollsVotersSafely(t *testing.T) {
 	if before.ZooCfg.Raw == after.ZooCfg.Raw {
 		t.Fatalf("adding observers left the voters' zoo.cfg unchanged: the suite proves nothing")
 	}
-	zkrun.Reexec(t, in, before, after, zkrun.ParseSet(t, []byte(in.After), observerSet))
+	zkrun.ReexecParallel(t, in, before, after, zkrun.ParseSet(t, []byte(in.After), observerSet))
 }
 
 func rollInSandbox(t *testing.T) {

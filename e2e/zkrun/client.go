@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -52,12 +53,81 @@ type Session struct {
 // goes to the ensemble's client.log, which is printed when the test fails.
 func (e *Ensemble) Client(t testing.TB, c Call, ops ...string) ClientResult {
 	t.Helper()
+	return e.Clients(t, ClientJob{Call: c, Ops: ops})[0]
+}
+
+// ClientJob is one client run of Clients.
+type ClientJob struct {
+	Call Call
+	Ops  []string
+}
+
+// Clients runs the jobs' clients at the same time, each a JVM of its own
+// exactly as Client runs it, and returns their results in order: checks
+// that each wait for a client to give up (a NotConnected within
+// Call.Wait) then cost one wait, not one each. Their connection logs
+// share client.log, interleaved.
+func (e *Ensemble) Clients(t testing.TB, jobs ...ClientJob) []ClientResult {
+	t.Helper()
+	runs := make([]*clientRun, len(jobs))
+	for i, j := range jobs {
+		runs[i] = e.newClientRun(j, i, len(jobs))
+	}
+	var wg sync.WaitGroup
+	for _, r := range runs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.out, r.code, r.err = Run(r.bound, nil, r.in, "ip", r.args...)
+		}()
+	}
+	wg.Wait()
+	res := make([]ClientResult, len(runs))
+	for i, r := range runs {
+		if r.err != nil && r.code != 3 {
+			t.Fatalf("ZkClient %s: %v\n%s", strings.Join(r.args[3:], " "), r.err, r.out)
+		}
+		res[i] = parseClient(r.out)
+		if len(res[i].Sessions) == 0 {
+			t.Fatalf("ZkClient printed no state line:\n%s", r.out)
+		}
+	}
+	return res
+}
+
+// clientRun is one JVM of Clients: its command line, stdin and bound,
+// then what it printed.
+type clientRun struct {
+	args  []string
+	in    []byte
+	bound time.Duration
+	out   string
+	code  int
+	err   error
+}
+
+// newClientRun fills in the job's defaults and marks its start, the i-th
+// of n run at once, in client.log.
+func (e *Ensemble) newClientRun(j ClientJob, i, n int) *clientRun {
+	c := j.Call
 	if c.Connect == "" {
 		c.Connect = e.Connect()
 	}
 	if c.Wait == 0 {
 		c.Wait = 20 * time.Second
 	}
+	r := &clientRun{args: e.clientArgs(c, j.Ops), in: c.Stdin, bound: c.Wait*time.Duration(1+countConnects(j.Ops)) + 60*time.Second}
+	e.clientRuns++
+	at := ""
+	if n > 1 {
+		at = fmt.Sprintf(" (%d of %d at once)", i+1, n)
+	}
+	e.clientMark(fmt.Sprintf("===== client run %d at %s%s: %s", e.clientRuns, time.Now().UTC().Format("15:04:05.000"), at, strings.Join(r.args[3:], " ")))
+	return r
+}
+
+// clientArgs is the ip(8) command line of one client run.
+func (e *Ensemble) clientArgs(c Call, ops []string) []string {
 	cp := []string{e.sb.clientDir, "/usr/share/java/zookeeper.jar", "/usr/share/java/slf4j-log4j12.jar", "/usr/share/java/log4j-1.2.jar"}
 	// Netty: the TLS client (zookeeper.clientCnxnSocket=...ClientCnxnSocketNetty).
 	cp = append(cp, nettyJars...)
@@ -67,18 +137,7 @@ func (e *Ensemble) Client(t testing.TB, c Call, ops ...string) ClientResult {
 		"-Dzkrun.client.log=" + e.clientLog}
 	args = append(args, e.ClientJVMFlags...)
 	args = append(args, "-cp", strings.Join(cp, ":"), "ZkClient", c.Connect, "30000", fmt.Sprint(c.CanBeReadOnly), fmt.Sprint(c.Wait.Milliseconds()))
-	args = append(args, ops...)
-	e.clientRuns++
-	e.clientMark(fmt.Sprintf("===== client run %d at %s: %s", e.clientRuns, time.Now().UTC().Format("15:04:05.000"), strings.Join(args[3:], " ")))
-	out, code, err := Run(c.Wait*time.Duration(1+countConnects(ops))+60*time.Second, nil, c.Stdin, "ip", args...)
-	if err != nil && code != 3 {
-		t.Fatalf("ZkClient %s: %v\n%s", strings.Join(args[3:], " "), err, out)
-	}
-	res := parseClient(out)
-	if len(res.Sessions) == 0 {
-		t.Fatalf("ZkClient printed no state line:\n%s", out)
-	}
-	return res
+	return append(args, ops...)
 }
 
 // nettyJars are Debian's Netty jars that ZooKeeper's Netty transport needs
@@ -134,13 +193,26 @@ func parseClient(out string) ClientResult {
 }
 
 // buildClient compiles ZkClient once into the cache and returns its
-// directory (hack/zookeeper/build-client.sh).
+// directory (hack/zookeeper/build-client.sh). Tests of one package that
+// run in parallel share one build: two at once could replace the
+// directory while the other's sandbox uses it.
 func buildClient(t testing.TB, root string) string {
 	t.Helper()
+	clientBuild.mu.Lock()
+	defer clientBuild.mu.Unlock()
+	if d, ok := clientBuild.dirs[root]; ok {
+		return d
+	}
 	out, _, err := Run(5*time.Minute, nil, nil, "bash", filepath.Join(root, "hack", "zookeeper", "build-client.sh"))
 	if err != nil {
 		t.Fatalf("hack/zookeeper/build-client.sh: %v\n%s", err, out)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	return lines[len(lines)-1]
+	clientBuild.dirs[root] = lines[len(lines)-1]
+	return clientBuild.dirs[root]
 }
+
+var clientBuild = struct {
+	mu   sync.Mutex
+	dirs map[string]string // repository root -> the compiled client
+}{dirs: map[string]string{}}

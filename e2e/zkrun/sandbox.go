@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,6 +56,12 @@ func InSandbox() bool { return os.Getenv(envSandbox) != "" }
 // so `-run TestX/staging` runs only staging inside too.
 func Reexec(t *testing.T, input any, rendered ...*Rendered) {
 	t.Helper()
+	reexec(t, os.Stdout, input, rendered)
+}
+
+// reexec is Reexec with the sandboxed run's output going to out.
+func reexec(t *testing.T, out io.Writer, input any, rendered []*Rendered) {
+	t.Helper()
 	checkMachine(t)
 	root := harness.Root(t)
 	clientDir := buildClient(t, root)
@@ -100,7 +107,7 @@ func Reexec(t *testing.T, input any, rendered ...*Rendered) {
 	}
 	cmd := exec.CommandContext(ctx, "unshare", args...)
 	cmd.Env = append(os.Environ(), envSandbox+"="+work)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 10 * time.Second

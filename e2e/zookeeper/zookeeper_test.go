@@ -10,6 +10,7 @@ package zookeeper
 
 import (
 	"path/filepath"
+	"sort"
 	"testing"
 	"time"
 
@@ -78,8 +79,14 @@ func checkRendered(t *testing.T, c sandboxCase, r *zkrun.Rendered) {
 func inSandbox(t *testing.T) {
 	var cases []sandboxCase
 	sb := zkrun.Enter(t, &cases)
+	// The ensembles run side by side, each its own members, addresses,
+	// directory and client log in the one sandbox; go test runs -parallel
+	// (GOMAXPROCS: 2 on CI's 2 cores) at once. Largest first: the longest
+	// scenarios overlap instead of ending the run alone.
+	sort.SliceStable(cases, func(i, j int) bool { return cases[i].Members > cases[j].Members })
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
 			r := zkrun.Parse(t, []byte(c.Output))
 			e := newEnsemble(t, sb, c.Name, r)
 			if c.ReadOnlyMode != nil && *c.ReadOnlyMode != e.readOnlyMode {
