@@ -18,6 +18,7 @@ const (
 	KeyBackup     = "backup.sh"
 	KeyRestore    = "restore.sh"
 	KeyBackupLib  = "backup-lib.sh"
+	KeyBackupSTS  = "backup-sts.sh"
 	BackupHashAnn = api.Group + "/backup-hash"
 )
 
@@ -41,6 +42,8 @@ var (
 	restoreScript string
 	//go:embed scripts/backup-lib.sh
 	backupLib string
+	//go:embed scripts/backup-sts.sh
+	backupSTS string
 )
 
 // BackupName is the name of the backup ConfigMap and of the claim the
@@ -74,7 +77,7 @@ func Backup(z *api.ZookeeperSpec, e names.Ensemble, ensemble []Object) []Object 
 	cm := &corev1.ConfigMap{
 		TypeMeta:   typeMeta("v1", "ConfigMap"),
 		ObjectMeta: objectMeta(e, BackupName(e)),
-		Data:       map[string]string{KeyBackup: backupScript, KeyRestore: restoreScript, KeyBackupLib: backupLib},
+		Data:       map[string]string{KeyBackup: backupScript, KeyRestore: restoreScript, KeyBackupLib: backupLib, KeyBackupSTS: backupSTS},
 	}
 	objs := []Object{cm}
 	if v := b.Volume; v != nil && v.ClaimName == "" {

@@ -2,10 +2,15 @@
 # Rendered by zookeeper-fn. Functions shared by backup.sh and restore.sh:
 # where ZooKeeper keeps its files, and the two kinds of backup target (a
 # mounted volume, BACKUP_DIR, or an S3-compatible bucket, S3_*, reached
-# with curl and requests signed here). Everything they call is in the
+# with curl and requests signed here, with static keys or with temporary
+# credentials from STS for the ServiceAccount token, AWS_ROLE_ARN and
+# AWS_WEB_IDENTITY_TOKEN_FILE: see sts.sh). Everything they call is in the
 # official image: bash, coreutils, tar, gzip, cmp (diffutils), and curl
 # and openssl (the eclipse-temurin base installs curl and ca-certificates,
 # which depends on openssl).
+
+# shellcheck source=backup-sts.sh
+. "$(dirname "${BASH_SOURCE[0]}")/backup-sts.sh"
 
 # cfg_value KEY: the last KEY= line of zoo.cfg wins, as in ZooKeeper's parser.
 cfg_value() {
@@ -39,14 +44,14 @@ hmac_hex() { # hmac_hex KEY_HEX DATA
 }
 
 # s3_signature METHOD PATH QUERY CANONICAL_HEADERS SIGNED_HEADERS PAYLOAD_SHA256 AMZ_DATE:
-# the request's signature with AWS_SECRET_ACCESS_KEY in S3_REGION.
+# the request's signature with $secret_key (s3_credentials) in S3_REGION.
 # CANONICAL_HEADERS are "name:value" lines, lower-case, sorted.
 s3_signature() {
   local creq scope sts k day=${7%%T*}
   creq=$(printf '%s\n%s\n%s\n%s\n\n%s\n%s' "$1" "$2" "$3" "$4" "$5" "$6")
   scope="$day/$S3_REGION/s3/aws4_request"
   sts=$(printf 'AWS4-HMAC-SHA256\n%s\n%s\n%s' "$7" "$scope" "$(printf '%s' "$creq" | sha256sum | cut -d' ' -f1)")
-  k=$(printf '%s' "$day" | openssl dgst -sha256 -mac HMAC -macopt "key:AWS4$AWS_SECRET_ACCESS_KEY" -r | cut -d' ' -f1)
+  k=$(printf '%s' "$day" | openssl dgst -sha256 -mac HMAC -macopt "key:AWS4$secret_key" -r | cut -d' ' -f1)
   k=$(hmac_hex "$k" "$S3_REGION")
   k=$(hmac_hex "$k" s3)
   k=$(hmac_hex "$k" aws4_request)
@@ -57,8 +62,9 @@ s3_signature() {
 # path-style (<endpoint>/<bucket>/<key>). QUERY is canonical: sorted and
 # encoded. BODY_FILE is empty for requests without a body.
 s3_request() {
-  local method=$1 key=$2 query=$3 body=$4 host path payload now headers sig
+  local method=$1 key=$2 query=$3 body=$4 host path payload now headers signed sig
   shift 4
+  s3_credentials || return 1
   host=${S3_ENDPOINT#*://}
   host=${host%%/*}
   path="/$S3_BUCKET"
@@ -70,11 +76,21 @@ s3_request() {
   fi
   now=$(date -u +%Y%m%dT%H%M%SZ)
   headers=$(printf 'host:%s\nx-amz-content-sha256:%s\nx-amz-date:%s' "$host" "$payload" "$now")
-  sig=$(s3_signature "$method" "$path" "$query" "$headers" "host;x-amz-content-sha256;x-amz-date" "$payload" "$now")
-  curl --fail --silent --show-error --max-time 900 -X "$method" \
-    -H "Authorization: AWS4-HMAC-SHA256 Credential=$AWS_ACCESS_KEY_ID/${now%%T*}/$S3_REGION/s3/aws4_request,SignedHeaders=host;x-amz-content-sha256;x-amz-date,Signature=$sig" \
-    -H "x-amz-content-sha256: $payload" -H "x-amz-date: $now" \
-    ${body:+--upload-file "$body"} "$@" "${S3_ENDPOINT%/}$path${query:+?$query}"
+  signed="host;x-amz-content-sha256;x-amz-date"
+  # Temporary credentials: S3 wants the session token signed with them.
+  if [ -n "$session_token" ]; then
+    headers+=$'\n'"x-amz-security-token:$session_token"
+    signed+=";x-amz-security-token"
+  fi
+  sig=$(s3_signature "$method" "$path" "$query" "$headers" "$signed" "$payload" "$now")
+  # The headers go to curl through a pipe, not its command line, which
+  # other processes could read.
+  curl --fail --silent --show-error --max-time 900 -X "$method" -H @<(
+    printf 'Authorization: AWS4-HMAC-SHA256 Credential=%s/%s/%s/s3/aws4_request,SignedHeaders=%s,Signature=%s\n' \
+      "$access_key" "${now%%T*}" "$S3_REGION" "$signed" "$sig"
+    printf 'x-amz-content-sha256: %s\nx-amz-date: %s\n' "$payload" "$now"
+    [ -z "$session_token" ] || printf 'x-amz-security-token: %s\n' "$session_token"
+  ) ${body:+--upload-file "$body"} "$@" "${S3_ENDPOINT%/}$path${query:+?$query}"
 }
 
 s3_put() { s3_request PUT "$2" "" "$1" -o /dev/null; }      # s3_put FILE KEY
@@ -110,6 +126,19 @@ urlencode() {
     esac
   done
   printf '%s' "$out"
+}
+
+# s3_credentials sets access_key, secret_key and session_token for the
+# next request: the Secret's static keys, or with AWS_ROLE_ARN temporary
+# credentials from STS (sts.sh).
+s3_credentials() {
+  if [ -n "${AWS_ROLE_ARN:-}" ]; then
+    sts_credentials
+    return
+  fi
+  access_key=${AWS_ACCESS_KEY_ID:?AWS_ACCESS_KEY_ID is not set (spec.backup.s3.credentialsSecret)}
+  secret_key=${AWS_SECRET_ACCESS_KEY:?AWS_SECRET_ACCESS_KEY is not set (spec.backup.s3.credentialsSecret)}
+  session_token=""
 }
 
 # target_list: every archive of the target as <pod>/<archive>, one a line.
