@@ -7,14 +7,17 @@ import (
 )
 
 // The ServiceAccount token of spec.backup.s3.webIdentity: the volume
-// name, mount path and file name the EKS pod identity webhook uses. The
-// webhook adds neither a volume the pod already has nor a mount a
-// container already has, and leaves a container's AWS_ROLE_ARN and
-// AWS_WEB_IDENTITY_TOKEN_FILE alone, so with or without it the backup
-// containers run exactly as rendered.
+// and file name the EKS pod identity webhook uses. The webhook adds
+// neither a volume the pod already has nor a mount of it to a container
+// that has one (it matches names, not paths), and leaves a container's
+// AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE alone, so with or without
+// it the backup containers run exactly as rendered. The directory is
+// top-level like the scripts' (/zkfn-backup), not the webhook's
+// /var/run/secrets/eks.amazonaws.com/serviceaccount, which would sit
+// under the image's /var.
 const (
 	volumeAWSToken   = "aws-iam-token"
-	AWSTokenDir      = "/var/run/secrets/eks.amazonaws.com/serviceaccount"
+	AWSTokenDir      = "/zkfn-aws-token"
 	awsTokenFile     = "token"
 	AWSTokenFilePath = AWSTokenDir + "/" + awsTokenFile
 )

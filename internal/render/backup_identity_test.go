@@ -25,7 +25,7 @@ func TestBackupKeylessToS3(t *testing.T) {
 			env[ev.Name] = ev.Value
 		}
 		assert.Equal(t, "arn:aws:iam::123456789012:role/zk-backup", env["AWS_ROLE_ARN"], c.Name)
-		assert.Equal(t, "/var/run/secrets/eks.amazonaws.com/serviceaccount/token", env["AWS_WEB_IDENTITY_TOKEN_FILE"], c.Name)
+		assert.Equal(t, "/zkfn-aws-token/token", env["AWS_WEB_IDENTITY_TOKEN_FILE"], c.Name)
 		assert.Equal(t, "https://sts.eu-west-1.amazonaws.com", env["STS_ENDPOINT"], c.Name)
 		assert.Equal(t, "eu-west-1", env["AWS_REGION"], c.Name)
 		assert.Equal(t, "regional", env["AWS_STS_REGIONAL_ENDPOINTS"], c.Name)
