@@ -66,7 +66,7 @@ func (s *fakeS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	if why := s.verify(r, body); why != "" {
 		s.rejected = append(s.rejected, r.Method+" "+r.URL.String()+": "+why)
-		http.Error(w, "SignatureDoesNotMatch: "+why, http.StatusForbidden)
+		s3Error(w, why)
 		return
 	}
 	s.requests[r.Method]++
@@ -94,6 +94,22 @@ func (s *fakeS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.Error(w, "NotImplemented", http.StatusNotImplemented)
 	}
+}
+
+// s3Error answers as S3 does: an Error document with S3's code.
+func s3Error(w http.ResponseWriter, why string) {
+	code, status := "SignatureDoesNotMatch", http.StatusForbidden
+	for _, c := range []string{"InvalidAccessKeyId", "InvalidToken", "ExpiredToken"} {
+		if strings.HasPrefix(why, c+": ") {
+			code, why = c, strings.TrimPrefix(why, c+": ")
+		}
+	}
+	if code == "InvalidToken" || code == "ExpiredToken" {
+		status = http.StatusBadRequest
+	}
+	w.Header().Set("Content-Type", "application/xml")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>%s</Code><Message>%s</Message><RequestId>%s</RequestId></Error>", code, esc(why), randHex(8))
 }
 
 func (s *fakeS3) list(w http.ResponseWriter, q url.Values) {

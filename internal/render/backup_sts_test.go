@@ -44,8 +44,10 @@ func (s *stubSTS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.reply(w)
 }
 
-func granted(exp time.Time) func(w http.ResponseWriter) {
+// granted answers with credentials that expire life after the request.
+func granted(life time.Duration) func(w http.ResponseWriter) {
 	return func(w http.ResponseWriter) {
+		exp := time.Now().Add(life)
 		fmt.Fprintf(w, `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleWithWebIdentityResult>
     <Credentials>
@@ -74,7 +76,7 @@ func runSTS(t *testing.T, d zkDirs, url, script string) (string, error) {
 
 func TestSTSCredentialsParsedAndCached(t *testing.T) {
 	d := newZKDirs(t)
-	sts := &stubSTS{reply: granted(time.Now().Add(time.Hour))}
+	sts := &stubSTS{reply: granted(time.Hour)}
 	srv := httptest.NewServer(sts)
 	defer srv.Close()
 	out, err := runSTS(t, d, srv.URL, `s3_credentials; printf '%s|%s|%s\n' "$access_key" "$secret_key" "$session_token"; s3_credentials`)
@@ -98,12 +100,12 @@ func TestSTSCredentialsParsedAndCached(t *testing.T) {
 
 func TestSTSShortCredentialsRefreshHalfway(t *testing.T) {
 	d := newZKDirs(t)
-	sts := &stubSTS{reply: granted(time.Now().Add(4 * time.Second))}
+	sts := &stubSTS{reply: granted(6 * time.Second)}
 	srv := httptest.NewServer(sts)
 	defer srv.Close()
-	out, err := runSTS(t, d, srv.URL, `s3_credentials; s3_credentials; sleep 3; s3_credentials`)
+	out, err := runSTS(t, d, srv.URL, `s3_credentials; s3_credentials; sleep 3.5; s3_credentials`)
 	require.NoError(t, err, out)
-	assert.Len(t, sts.forms, 2, "fresh at once, renewed after half of a 4s lifetime:\n%s", out)
+	assert.Len(t, sts.forms, 2, "fresh at once, renewed after half of a 6s lifetime:\n%s", out)
 }
 
 func TestSTSErrorsAreLoggedWithoutSecrets(t *testing.T) {
@@ -120,7 +122,7 @@ func TestSTSErrorsAreLoggedWithoutSecrets(t *testing.T) {
 			fmt.Fprint(w, "<html>bad gateway</html>")
 		}, "HTTP 502 (no error code): <html>bad gateway</html>"},
 		"no credentials": {func(w http.ResponseWriter) { fmt.Fprint(w, "<x/>") }, "without AccessKeyId"},
-		"expired":        {granted(time.Now().Add(-time.Minute)), "clock"},
+		"expired":        {granted(-time.Minute), "clock"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

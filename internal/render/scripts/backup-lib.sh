@@ -58,12 +58,12 @@ s3_signature() {
   hmac_hex "$k" "$sts"
 }
 
-# s3_request METHOD KEY QUERY BODY_FILE CURL_ARGS...: one signed request,
+# s3_request METHOD KEY QUERY BODY_FILE OUT: one signed request,
 # path-style (<endpoint>/<bucket>/<key>). QUERY is canonical: sorted and
-# encoded. BODY_FILE is empty for requests without a body.
+# encoded. BODY_FILE is empty for requests without a body. The response
+# body goes to the file OUT, to stdout for -, nowhere for "".
 s3_request() {
   local method=$1 key=$2 query=$3 body=$4 host path payload now headers signed sig
-  shift 4
   s3_credentials || return 1
   host=${S3_ENDPOINT#*://}
   host=${host%%/*}
@@ -85,17 +85,44 @@ s3_request() {
   sig=$(s3_signature "$method" "$path" "$query" "$headers" "$signed" "$payload" "$now")
   # The headers go to curl through a pipe, not its command line, which
   # other processes could read.
-  curl --fail --silent --show-error --max-time 900 -X "$method" -H @<(
+  s3_send "$method" "$body" "$5" "${S3_ENDPOINT%/}$path${query:+?$query}" <(
     printf 'Authorization: AWS4-HMAC-SHA256 Credential=%s/%s/%s/s3/aws4_request,SignedHeaders=%s,Signature=%s\n' \
       "$access_key" "${now%%T*}" "$S3_REGION" "$signed" "$sig"
     printf 'x-amz-content-sha256: %s\nx-amz-date: %s\n' "$payload" "$now"
     [ -z "$session_token" ] || printf 'x-amz-security-token: %s\n' "$session_token"
-  ) ${body:+--upload-file "$body"} "$@" "${S3_ENDPOINT%/}$path${query:+?$query}"
+  )
 }
 
-s3_put() { s3_request PUT "$2" "" "$1" -o /dev/null; }      # s3_put FILE KEY
-s3_get() { s3_request GET "$1" "" "" -o "$2"; }             # s3_get KEY FILE
-s3_delete() { s3_request DELETE "$1" "" "" -o /dev/null; }  # s3_delete KEY
+# s3_send METHOD BODY_FILE OUT URL HEADER_FILE: the request; an error
+# answer is logged with S3's own code and message (AccessDenied,
+# ExpiredToken, SignatureDoesNotMatch...), the way to debug it.
+s3_send() {
+  local out status code msg
+  out=$(mktemp "${TMPDIR:-/tmp}/s3.XXXXXX")
+  status=$(curl --silent --show-error --max-time 900 -X "$1" -H @"$5" ${2:+--upload-file "$2"} \
+    -o "$out" -w '%{http_code}' "$4") || {
+    rm -f "$out"
+    sts_log "S3 $1 ${4%%\?*} failed: no answer (see curl's message above)"
+    return 1
+  }
+  if [ "${status:0:1}" != 2 ]; then
+    code=$(xml_value Code <"$out")
+    msg=$(xml_value Message <"$out")
+    [ -n "$code$msg" ] || msg=$(head -c 200 "$out" | tr -c '[:print:]' ' ')
+    rm -f "$out"
+    sts_log "S3 $1 ${4%%\?*} refused: HTTP $status ${code:-(no error code)}: ${msg:0:300}"
+    return 1
+  fi
+  case "$3" in
+    "") rm -f "$out" ;;
+    -) cat "$out" && rm -f "$out" ;;
+    *) mv -f "$out" "$3" ;;
+  esac
+}
+
+s3_put() { s3_request PUT "$2" "" "$1" ""; }      # s3_put FILE KEY
+s3_get() { s3_request GET "$1" "" "" "$2"; }      # s3_get KEY FILE
+s3_delete() { s3_request DELETE "$1" "" "" ""; }  # s3_delete KEY
 
 # s3_list PREFIX: the keys under PREFIX, one a line (ListObjectsV2, all pages).
 s3_list() {
@@ -104,7 +131,7 @@ s3_list() {
     query=""
     [ -n "$token" ] && query="continuation-token=$(urlencode_query "$token")&"
     query="${query}list-type=2&prefix=$(urlencode_query "$1")"
-    page=$(s3_request GET "" "$query" "") || return 1
+    page=$(s3_request GET "" "$query" "" -) || return 1
     grep -o '<Key>[^<]*</Key>' <<<"$page" | sed -e 's/^<Key>//' -e 's/<\/Key>$//' || true
     token=$(grep -o '<NextContinuationToken>[^<]*</NextContinuationToken>' <<<"$page" | sed -e 's/^<NextContinuationToken>//' -e 's/<\/NextContinuationToken>$//' || true)
     [ -n "$token" ] || return 0
