@@ -69,9 +69,10 @@ func TestBackupRestoreS3Keyless(t *testing.T) {
 		inSandbox(t)
 		return
 	}
+	spec := filepath.Join(harness.Root(t), "e2e", "backup", "testdata", "backup-s3-keyless.yaml")
 	reexec(t, "backup-s3-keyless.yaml", "restore-s3-keyless.yaml", "", &s3Input{
 		Addr: zkrun.TestAddr + ":9000", Bucket: "zk-backups", Prefix: "e2e/keyless", Region: "eu-west-1",
-		Keyless: newKeylessInput(t),
+		Keyless: newKeylessInput(t, string(harness.Render(t, spec))),
 	})
 }
 

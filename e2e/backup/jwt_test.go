@@ -155,3 +155,37 @@ func (i *testIssuer) mint(t *testing.T, sub, aud string, life time.Duration) str
 	sig := append(r.FillBytes(make([]byte, 32)), s.FillBytes(make([]byte, 32))...)
 	return in + "." + base64.RawURLEncoding.EncodeToString(sig)
 }
+
+// The suite's STS must refuse what AWS STS refuses before its grants on
+// the sidecar's exchanges mean anything.
+func TestFakeSTSChecksTheTrustPolicy(t *testing.T) {
+	const role, sub, aud = "arn:aws:iam::123456789012:role/zk-backup", "system:serviceaccount:backup-e2e:zk", "sts.amazonaws.com"
+	iss := newTestIssuer(t, "https://issuer.test")
+	other := newTestIssuer(t, "https://issuer.test")
+	s := &fakeSTS{issuer: iss.url, keys: iss.jwks(), roles: map[string]trust{role: {aud: aud, sub: sub}}}
+	hour := time.Hour
+	cases := map[string]struct{ role, token, code string }{
+		"granted":          {role, iss.mint(t, sub, aud, hour), ""},
+		"wrong audience":   {role, iss.mint(t, sub, "kubernetes.default.svc", hour), "InvalidIdentityToken"},
+		"expired":          {role, iss.mint(t, sub, aud, -time.Minute), "ExpiredTokenException"},
+		"other subject":    {role, iss.mint(t, "system:serviceaccount:other:zk", aud, hour), "AccessDenied"},
+		"unknown role":     {"arn:aws:iam::123456789012:role/other", iss.mint(t, sub, aud, hour), "AccessDenied"},
+		"other signer":     {role, other.mint(t, sub, aud, hour), "InvalidIdentityToken"},
+		"tampered payload": {role, tamper(iss.mint(t, sub, aud, hour)), "InvalidIdentityToken"},
+		"not a JWT":        {role, "token", "InvalidIdentityToken"},
+	}
+	for name, tc := range cases {
+		_, code, _, why := s.check(tc.role, tc.token)
+		if code != tc.code {
+			t.Errorf("%s: got %q (%s), want %q", name, code, why, tc.code)
+		}
+	}
+}
+
+// tamper swaps the payload for one with another subject, keeping the signature.
+func tamper(tok string) string {
+	p := strings.Split(tok, ".")
+	b, _ := base64.RawURLEncoding.DecodeString(p[1])
+	p[1] = base64.RawURLEncoding.EncodeToString([]byte(strings.Replace(string(b), "backup-e2e", "backup-e2f", 1)))
+	return strings.Join(p, ".")
+}

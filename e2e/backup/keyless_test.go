@@ -5,6 +5,7 @@ package backup
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"strings"
@@ -16,40 +17,44 @@ import (
 
 // keylessInput is what the keyless run needs besides the S3 server: the
 // suite's STS, the role it lets the pods assume and that role's trust
-// policy (the subject and audience an IRSA trust policy names), and how
-// long its credentials last: short, so the run sees them expire.
+// policy (the subject and audience an IRSA trust policy names), how long
+// its credentials last (short, so the run sees them expire), and from
+// the API server its issuer, JWKS and the pods' tokens.
 type keylessInput struct {
-	STSAddr, Role, Issuer, Audience, Subject string
-	Lifetime                                 time.Duration
+	STSAddr, Role, Audience, Subject string
+	Lifetime                         time.Duration
+	Issuer                           string
+	JWKS                             json.RawMessage
+	Tokens                           map[string][]string // pod -> tokens, in the order the kubelet would use them
 }
 
-func newKeylessInput(t *testing.T) *keylessInput {
-	return &keylessInput{
+func newKeylessInput(t *testing.T, rendered string) *keylessInput {
+	in := &keylessInput{
 		STSAddr: zkrun.TestAddr + ":9001", Role: "arn:aws:iam::123456789012:role/zk-backup",
-		Issuer:   "https://oidc.eks.eu-west-1.amazonaws.com/id/ZKFNE2E",
 		Audience: "sts.amazonaws.com", Subject: "system:serviceaccount:backup-e2e:zk",
 		Lifetime: 45 * time.Second,
 	}
+	apiServerTokens(t, in, rendered)
+	return in
 }
 
-// keyless is the running STS and the issuer of the pods' tokens.
+// keyless is the running STS and the pods' tokens.
 type keyless struct {
 	in       *keylessInput
 	sts      *fakeSTS
 	s3       *fakeS3
-	issuer   *testIssuer
-	subject  string // of the rendered pods' ServiceAccount
+	audience string // of the rendered projected token
 	restored int    // exchanges before the restore
 	t        *testing.T
 }
 
 func startKeyless(t *testing.T, in *keylessInput, s3 *fakeS3, r *zkrun.Rendered) *keyless {
-	iss := newTestIssuer(t, in.Issuer)
-	sts := startFakeSTS(t, in.STSAddr, &fakeSTS{issuer: in.Issuer, keys: iss.jwks(), lifetime: in.Lifetime, s3: s3,
+	var keys jwks
+	must(t, json.Unmarshal(in.JWKS, &keys))
+	sts := startFakeSTS(t, in.STSAddr, &fakeSTS{issuer: in.Issuer, keys: keys, lifetime: in.Lifetime, s3: s3,
 		roles: map[string]trust{in.Role: {aud: in.Audience, sub: in.Subject}}})
-	pod := r.StatefulSet.Spec.Template.Spec
-	k := &keyless{in: in, sts: sts, s3: s3, issuer: iss, t: t,
-		subject: "system:serviceaccount:" + r.StatefulSet.Namespace + ":" + pod.ServiceAccountName}
+	aud, _ := projectedToken(t, r.StatefulSet.Spec.Template.Spec)
+	k := &keyless{in: in, sts: sts, s3: s3, audience: aud, t: t}
 	t.Cleanup(func() {
 		for _, r := range sts.refused {
 			t.Errorf("the STS refused: %s", r)
@@ -58,10 +63,15 @@ func startKeyless(t *testing.T, in *keylessInput, s3 *fakeS3, r *zkrun.Rendered)
 	return k
 }
 
-// token is the kubelet's TokenRequest for a pod: the rendered
-// ServiceAccount's subject, the projected volume's audience and lifetime.
+// token is the pod's next token from the API server, which issued them
+// for the rendered ServiceAccount, audience and lifetime.
 func (k *keyless) token(pod, audience string, exp int64) string {
-	tok := k.issuer.mint(k.t, k.subject, audience, time.Duration(exp)*time.Second)
+	q := k.in.Tokens[pod]
+	if len(q) == 0 || audience != k.audience {
+		k.t.Fatalf("no API server token left for %s (audience %s)", pod, audience)
+	}
+	tok := q[0]
+	k.in.Tokens[pod] = q[1:]
 	k.t.Logf("token for %s: audience %s, %ds, %s", pod, audience, exp, tokenID(tok))
 	return tok
 }
@@ -100,12 +110,12 @@ func (k *keyless) checkRefresh(t *testing.T, a *zkrun.Ensemble) {
 	renewed := after[len(before)]
 	seen := map[string]bool{}
 	for _, c := range before {
-		seen[c.Jti] = true
+		seen[c.Token] = true
 	}
-	if seen[renewed.Jti] {
-		t.Errorf("%s renewed with an old token (%s): the token file is not read again", m0.Pod, renewed.Jti)
+	if seen[renewed.Token] {
+		t.Errorf("%s renewed with an old token (%s): the token file is not read again", m0.Pod, renewed.Token)
 	}
-	t.Logf("%s renewed after expiry: %s -> %s (token %s, until %s)", m0.Pod, last.AccessKey, renewed.AccessKey, renewed.Jti, renewed.Expires.Format(time.TimeOnly))
+	t.Logf("%s renewed after expiry: %s -> %s (token %s, until %s)", m0.Pod, last.AccessKey, renewed.AccessKey, renewed.Token, renewed.Expires.Format(time.TimeOnly))
 	k.restored = len(k.sts.granted())
 }
 

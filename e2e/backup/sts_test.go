@@ -41,10 +41,10 @@ type fakeSTS struct {
 // trust is the condition of a role's trust policy for the issuer.
 type trust struct{ aud, sub string }
 
-// stsCall is one granted exchange.
+// stsCall is one granted exchange; Token names the token (tokenID).
 type stsCall struct {
-	Session, Jti, AccessKey string
-	Expires                 time.Time
+	Session, Token, AccessKey string
+	Expires                   time.Time
 }
 
 var sessionName = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
@@ -81,7 +81,7 @@ func (s *fakeSTS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, status, code, why)
 		return
 	}
-	s.grant(w, f.Get("RoleArn"), f.Get("RoleSessionName"), c)
+	s.grant(w, f.Get("RoleArn"), f.Get("RoleSessionName"), c, tokenID(f.Get("WebIdentityToken")))
 }
 
 // check applies the role's trust policy to the token: the AWS error code,
@@ -110,14 +110,14 @@ func (s *fakeSTS) check(role, token string) (claims, string, int, string) {
 	return c, "", 0, ""
 }
 
-func (s *fakeSTS) grant(w http.ResponseWriter, role, session string, c claims) {
+func (s *fakeSTS) grant(w http.ResponseWriter, role, session string, c claims, tok string) {
 	key := "ASIA" + strings.ToUpper(randHex(8))
 	secret := randB64(30)
 	token := "FwoGZXIvYXdzE" + randB64(180) // has / + =, like AWS's
 	exp := time.Now().Add(s.lifetime).UTC().Truncate(time.Second)
 	s.s3.addCredential(key, credential{secret: secret, token: token, expires: exp})
 	s.mu.Lock()
-	s.calls = append(s.calls, stsCall{Session: session, Jti: c.Jti, AccessKey: key, Expires: exp})
+	s.calls = append(s.calls, stsCall{Session: session, Token: tok, AccessKey: key, Expires: exp})
 	s.mu.Unlock()
 	account := strings.Split(role, ":")[4]
 	name := role[strings.LastIndex(role, "/")+1:]
