@@ -76,6 +76,24 @@ func (t *S3Target) checkCredentials(ps *Problems, p string) {
 		ps.errorf(p+".credentialsSecret", "is set together with %s.webIdentity; %s", p, webIdentityAndSecretFixMsg)
 	}
 	w.check(ps, p+".webIdentity")
+	t.checkKeylessStore(ps, p)
+}
+
+// checkKeylessStore refuses stores that take no STS credentials and warns
+// when AWS STS is the default for a store that is not AWS S3.
+func (t *S3Target) checkKeylessStore(ps *Problems, p string) {
+	u, err := url.Parse(t.Endpoint)
+	if err != nil {
+		return
+	}
+	host := strings.ToLower(u.Hostname())
+	switch {
+	case host == "storage.googleapis.com" || strings.HasSuffix(host, ".storage.googleapis.com"):
+		ps.errorf(p+".webIdentity", "cannot work with Google Cloud Storage: its S3-compatible XML API signs with HMAC keys only and takes no AWS STS credentials, and GKE Workload Identity yields Google OAuth tokens, not keys; use credentialsSecret with an HMAC key of a Google service account, or a volume target (docs/backup.md)")
+	case host != "" && !strings.HasSuffix(host, ".amazonaws.com") && !strings.HasSuffix(host, ".amazonaws.com.cn") &&
+		t.WebIdentity.STSEndpoint == RegionalSTSEndpoint(t.Region):
+		ps.warnf(p+".webIdentity.stsEndpoint", "defaults to AWS STS (%s), but %q is not Amazon S3, which alone accepts AWS's temporary credentials; set stsEndpoint to the store's own STS (MinIO: its endpoint)", t.WebIdentity.STSEndpoint, clip(t.Endpoint))
+	}
 }
 
 func (c SecretRef) check(ps *Problems, p string) {

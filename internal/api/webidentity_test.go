@@ -59,3 +59,24 @@ func TestWebIdentityErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestWebIdentityStores(t *testing.T) {
+	const role = ", webIdentity: {roleArn: 'arn:aws:iam::123456789012:role/zk'}"
+	gcs := header + "spec:\n  backup: {enabled: true, s3: {endpoint: 'https://storage.googleapis.com', bucket: zk-backups" + role + "}}\n"
+	_, ps := decode(t, gcs)
+	requireProblem(t, ps, "spec.backup.s3.webIdentity", "HMAC keys only")
+
+	minio := header + "spec:\n  backup: {enabled: true, s3: {endpoint: 'https://minio.backup:9000', bucket: zk-backups" + role + "}}\n"
+	_, ps = decode(t, minio)
+	require.False(t, ps.HasErrors(), ps.Error())
+	var warned bool
+	for _, p := range ps {
+		warned = warned || (p.Warning && p.Path == "spec.backup.s3.webIdentity.stsEndpoint")
+	}
+	assert.True(t, warned, "AWS STS by default for a store that is not S3: %v", ps)
+
+	_, ps = decode(t, strings.Replace(minio, "zk'}", "zk', stsEndpoint: 'https://minio.backup:9000'}", 1))
+	for _, p := range ps {
+		assert.NotEqual(t, "spec.backup.s3.webIdentity.stsEndpoint", p.Path, "an explicit STS: %v", p)
+	}
+}
