@@ -4,7 +4,7 @@
 # mounted volume, BACKUP_DIR, or an S3-compatible bucket, S3_*, reached
 # with curl and requests signed here, with static keys or with temporary
 # credentials from STS for the ServiceAccount token, AWS_ROLE_ARN and
-# AWS_WEB_IDENTITY_TOKEN_FILE: see sts.sh). Everything they call is in the
+# AWS_WEB_IDENTITY_TOKEN_FILE: see backup-sts.sh). Everything they call is in the
 # official image: bash, coreutils, tar, gzip, cmp (diffutils), and curl
 # and openssl (the eclipse-temurin base installs curl and ca-certificates,
 # which depends on openssl).
@@ -157,7 +157,7 @@ urlencode() {
 
 # s3_credentials sets access_key, secret_key and session_token for the
 # next request: the Secret's static keys, or with AWS_ROLE_ARN temporary
-# credentials from STS (sts.sh).
+# credentials from STS (backup-sts.sh).
 s3_credentials() {
   if [ -n "${AWS_ROLE_ARN:-}" ]; then
     sts_credentials
