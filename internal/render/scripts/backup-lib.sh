@@ -4,9 +4,9 @@
 # mounted volume, BACKUP_DIR, or an S3-compatible bucket, S3_*, reached
 # with curl and requests signed here, with static keys or with temporary
 # credentials from STS for the ServiceAccount token, AWS_ROLE_ARN and
-# AWS_WEB_IDENTITY_TOKEN_FILE: see backup-sts.sh). Everything they call is in the
-# official image: bash, coreutils, tar, gzip, cmp (diffutils), and curl
-# and openssl (the eclipse-temurin base installs curl and ca-certificates,
+# AWS_WEB_IDENTITY_TOKEN_FILE: see backup-sts.sh). Everything they call is
+# in the official image: bash, coreutils, tar, gzip, cmp (diffutils), and
+# curl and openssl (the eclipse-temurin base installs curl and ca-certificates,
 # which depends on openssl).
 
 # shellcheck source=backup-sts.sh
