@@ -67,7 +67,8 @@ func runSTS(t *testing.T, d zkDirs, url, script string) (string, error) {
 	t.Helper()
 	tok := filepath.Join(d.scratch, "token")
 	require.NoError(t, os.WriteFile(tok, []byte(stsToken+"\n"), 0o600))
-	cmd := exec.Command("bash", "-c", `set -eu; . "$ZOOCFGDIR/`+KeyBackupLib+`"; `+script)
+	// The scripts' own shell options.
+	cmd := exec.Command("bash", "-c", `set -euo pipefail; . "$ZOOCFGDIR/`+KeyBackupLib+`"; `+script)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "ZOOCFGDIR=" + d.conf, "BACKUP_SCRATCH=" + d.scratch, "HOSTNAME=zk-0",
 		"AWS_ROLE_ARN=arn:aws:iam::123456789012:role/zk-backup", "AWS_WEB_IDENTITY_TOKEN_FILE=" + tok, "STS_ENDPOINT=" + url}
 	out, err := cmd.CombinedOutput()
@@ -141,4 +142,35 @@ func TestSTSErrorsAreLoggedWithoutSecrets(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, out, "cannot read the ServiceAccount token /nonexistent")
 	assert.Contains(t, out, "aws-iam-token")
+}
+
+// S3's refusals reach the log with S3's code and message, also under the
+// scripts' errexit and pipefail, and a body that is no XML is quoted.
+func TestS3ErrorsAreLogged(t *testing.T) {
+	cases := map[string]struct {
+		status int
+		body   string
+		want   string
+	}{
+		"s3 error": {http.StatusForbidden, `<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`, "refused: HTTP 403 AccessDenied: Access Denied"},
+		"not xml":  {http.StatusBadGateway, "<html>bad gateway</html>", "refused: HTTP 502 (no error code): <html>bad gateway</html>"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			d := newZKDirs(t)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(tc.status)
+				fmt.Fprint(w, tc.body)
+			}))
+			defer srv.Close()
+			cmd := exec.Command("bash", "-c", `set -euo pipefail; . "$ZOOCFGDIR/`+KeyBackupLib+`"; s3_get zk-0/a.tar.gz "$BACKUP_SCRATCH/a"; echo not reached`)
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "ZOOCFGDIR=" + d.conf, "BACKUP_SCRATCH=" + d.scratch, "TMPDIR=" + d.scratch,
+				"S3_ENDPOINT=" + srv.URL, "S3_BUCKET=zk-backups", "S3_REGION=us-east-1", "AWS_ACCESS_KEY_ID=AKIA", "AWS_SECRET_ACCESS_KEY=secret"}
+			out, err := cmd.CombinedOutput()
+			require.Error(t, err)
+			assert.Contains(t, string(out), "S3 GET "+srv.URL+"/zk-backups/zk-0/a.tar.gz "+tc.want)
+			assert.NotContains(t, string(out), "not reached")
+			assert.NoFileExists(t, filepath.Join(d.scratch, "a"), "no partial download")
+		})
+	}
 }

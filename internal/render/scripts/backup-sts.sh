@@ -22,9 +22,10 @@ sts_log() {
 sts_cache() { printf '%s/.sts-credentials' "${BACKUP_SCRATCH:-/scratch}"; }
 
 # xml_value NAME: the text of the first <NAME> element on stdin, with the
-# five XML entities decoded.
+# five XML entities decoded; nothing (and success, for errexit and
+# pipefail) when there is none.
 xml_value() {
-  tr -d '\r\n' | grep -o "<$1>[^<]*</$1>" | head -n 1 | sed -e "s|^<$1>||" -e "s|</$1>\$||" \
+  tr -d '\r\n' | { grep -o "<$1>[^<]*</$1>" || true; } | head -n 1 | sed -e "s|^<$1>||" -e "s|</$1>\$||" \
     -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&amp;/\&/g'
 }
 
