@@ -179,6 +179,7 @@ func (s *Spec) checkBackup(ps *Problems) {
 		b.Volume.check(ps, p+".volume")
 	default:
 		b.S3.check(ps, p+".s3")
+		s.checkIRSAAnnotation(ps)
 	}
 	if r := b.Restore; r != nil && r.From != RestoreLatest && !archiveName().MatchString(r.From) {
 		ps.errorf(p+".restore.from", "%q is not an archive the sidecar writes; use latest or <pod>/<YYYYMMDDTHHMMSSZ>-<zxid>.tar.gz, e.g. zk-0/20260101T000000Z-0000000100000002.tar.gz", r.From)

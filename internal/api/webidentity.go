@@ -140,3 +140,18 @@ func checkBaseURL(ps *Problems, p, v, example string) {
 		}
 	}
 }
+
+// IRSAAnnotation is the ServiceAccount annotation of EKS's pod identity
+// webhook.
+const IRSAAnnotation = "eks.amazonaws.com/role-arn"
+
+// checkIRSAAnnotation warns when the ServiceAccount is annotated for the
+// EKS webhook while the backups use static keys: the annotation reads as
+// "keyless", but the sidecar keeps signing with the Secret's keys.
+func (s *Spec) checkIRSAAnnotation(ps *Problems) {
+	t := s.Backup.S3
+	if _, ok := s.ServiceAccount.Annotations[IRSAAnnotation]; !ok || t == nil || t.WebIdentity != nil {
+		return
+	}
+	ps.warnf("spec.serviceAccount.annotations["+IRSAAnnotation+"]", "makes the EKS webhook hand this role to every container, but the backup sidecar signs with the static keys of spec.backup.s3.credentialsSecret; to back up without keys, set spec.backup.s3.webIdentity.roleArn instead (it needs no annotation)")
+}

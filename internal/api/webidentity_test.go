@@ -80,3 +80,20 @@ func TestWebIdentityStores(t *testing.T) {
 		assert.NotEqual(t, "spec.backup.s3.webIdentity.stsEndpoint", p.Path, "an explicit STS: %v", p)
 	}
 }
+
+func TestIRSAAnnotationWithStaticKeysWarns(t *testing.T) {
+	const ann = "  serviceAccount: {annotations: {eks.amazonaws.com/role-arn: 'arn:aws:iam::123456789012:role/zk'}}\n"
+	warned := func(body string) bool {
+		_, ps := decode(t, body)
+		require.False(t, ps.HasErrors(), ps.Error())
+		for _, p := range ps {
+			if p.Warning && p.Path == "spec.serviceAccount.annotations[eks.amazonaws.com/role-arn]" {
+				return true
+			}
+		}
+		return false
+	}
+	assert.True(t, warned(s3Spec(", credentialsSecret: {name: s3}")+ann), "static keys and the IRSA annotation")
+	assert.False(t, warned(s3Spec(", webIdentity: {roleArn: 'arn:aws:iam::123456789012:role/zk'}")+ann), "keyless")
+	assert.False(t, warned(s3Spec(", credentialsSecret: {name: s3}")), "no annotation")
+}

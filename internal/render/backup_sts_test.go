@@ -174,3 +174,17 @@ func TestS3ErrorsAreLogged(t *testing.T) {
 		})
 	}
 }
+
+// A ServiceAccount annotated for the EKS webhook gets AWS_ROLE_ARN and a
+// token file injected into every container; with static keys the sidecar
+// keeps signing with the Secret's keys.
+func TestWebhookRoleDoesNotSwitchStaticKeys(t *testing.T) {
+	d := newZKDirs(t)
+	cmd := exec.Command("bash", "-c", `set -euo pipefail; . "$ZOOCFGDIR/`+KeyBackupLib+`"; s3_credentials; printf '%s|%s|%s' "$access_key" "$secret_key" "$session_token"`)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "ZOOCFGDIR=" + d.conf, "BACKUP_SCRATCH=" + d.scratch,
+		"AWS_ACCESS_KEY_ID=AKIASTATIC", "AWS_SECRET_ACCESS_KEY=static-secret",
+		"AWS_ROLE_ARN=arn:aws:iam::123456789012:role/injected", "AWS_WEB_IDENTITY_TOKEN_FILE=/var/run/secrets/eks.amazonaws.com/serviceaccount/token"}
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	assert.Equal(t, "AKIASTATIC|static-secret|", string(out))
+}

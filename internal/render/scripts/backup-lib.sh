@@ -156,10 +156,12 @@ urlencode() {
 }
 
 # s3_credentials sets access_key, secret_key and session_token for the
-# next request: the Secret's static keys, or with AWS_ROLE_ARN temporary
-# credentials from STS (backup-sts.sh).
+# next request: the Secret's static keys, or temporary credentials from STS
+# (backup-sts.sh) when the function rendered STS_ENDPOINT (webIdentity).
+# Not AWS_ROLE_ARN: the EKS webhook injects that into every container of
+# a pod whose ServiceAccount is annotated, also when the keys are static.
 s3_credentials() {
-  if [ -n "${AWS_ROLE_ARN:-}" ]; then
+  if [ -n "${STS_ENDPOINT:-}" ]; then
     sts_credentials
     return
   fi

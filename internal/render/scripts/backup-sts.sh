@@ -11,8 +11,9 @@
 #
 # The credentials are cached in BACKUP_SCRATCH (the pod's emptyDir, mode
 # 0600) until 5 minutes before they expire, or half their lifetime for
-# shorter ones. Neither the token nor the credentials are ever logged or
-# put on a command line.
+# shorter ones. The token and the credentials never reach the log; the
+# token and the session token never reach a command line (the secret is
+# openssl's HMAC key argument, as a static one is).
 
 # sts_log MESSAGE: to the caller's log.
 sts_log() {
