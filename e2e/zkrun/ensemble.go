@@ -25,6 +25,10 @@ type Options struct {
 	// Secrets are the Secrets the pods' secretKeyRef env vars read:
 	// name -> key -> value.
 	Secrets map[string]map[string]string
+	// Tokens issues the tokens of projected serviceAccountToken volumes,
+	// as the kubelet's TokenRequest: a JWT for the pod, audience and
+	// lifetime.
+	Tokens func(pod, audience string, expirationSeconds int64) string
 }
 
 // Ensemble is one rendered ensemble running in the sandbox: one Member a
