@@ -33,6 +33,12 @@
 //		zkrun.Reexec(t, out, zkrun.Parse(t, []byte(out)))
 //	}
 //
+// Speed: tests of one package whose sandboxes may run side by side call
+// ReexecParallel instead of Reexec (its output lines carry the test's
+// name); subtests in one sandbox may call t.Parallel, each with its own
+// ensemble (Options.Name); Clients runs several client JVMs at once, so
+// checks that each wait for a client to give up cost one wait.
+//
 // When a test fails, each ensemble prints its diagnostics (Diagnose)
 // before it is torn down. Set ZKFN_ZKRUN_KEEP=1 to keep the scratch
 // directory (/var/tmp/zkrun-*: logs, volumes, the client's log).
