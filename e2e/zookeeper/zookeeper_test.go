@@ -10,7 +10,9 @@ package zookeeper
 
 import (
 	"path/filepath"
+	"runtime"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,23 +81,54 @@ func checkRendered(t *testing.T, c sandboxCase, r *zkrun.Rendered) {
 func inSandbox(t *testing.T) {
 	var cases []sandboxCase
 	sb := zkrun.Enter(t, &cases)
-	// The ensembles run side by side, each its own members, addresses,
-	// directory and client log in the one sandbox; go test runs -parallel
-	// (GOMAXPROCS: 2 on CI's 2 cores) at once. Largest first: the longest
-	// scenarios overlap instead of ending the run alone.
-	sort.SliceStable(cases, func(i, j int) bool { return cases[i].Members > cases[j].Members })
-	for _, c := range cases {
-		t.Run(c.Name, func(t *testing.T) {
-			t.Parallel()
-			r := zkrun.Parse(t, []byte(c.Output))
-			e := newEnsemble(t, sb, c.Name, r)
-			if c.ReadOnlyMode != nil && *c.ReadOnlyMode != e.readOnlyMode {
-				t.Fatalf("%s: read-only mode in the rendered SERVER_JVMFLAGS is %v, want %v", c.Name, e.readOnlyMode, *c.ReadOnlyMode)
+	// The ensembles run side by side, each with its own members,
+	// addresses, directory and client log in the one sandbox: one lane
+	// of ensembles in turn per core (GOMAXPROCS: 2 on CI), so the machine
+	// is not oversubscribed. Subtests keep their names (-run
+	// TestZooKeeperEnsembles/staging works); t.Run may be called from
+	// several goroutines.
+	var wg sync.WaitGroup
+	for _, lane := range lanes(cases, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, c := range lane {
+				t.Run(c.Name, func(t *testing.T) { runCase(t, sb, c) })
 			}
-			scenario(t, e)
-			t.Logf("%s: times: formation %s, re-election %s, rejoin %s, quorum back %s", c.Name,
-				e.times.formation.Round(10*time.Millisecond), e.times.reelection.Round(10*time.Millisecond),
-				e.times.rejoin.Round(10*time.Millisecond), e.times.quorumBack.Round(10*time.Millisecond))
-		})
+		}()
 	}
+	wg.Wait()
+}
+
+func runCase(t *testing.T, sb *zkrun.Sandbox, c sandboxCase) {
+	r := zkrun.Parse(t, []byte(c.Output))
+	e := newEnsemble(t, sb, c.Name, r)
+	if c.ReadOnlyMode != nil && *c.ReadOnlyMode != e.readOnlyMode {
+		t.Fatalf("%s: read-only mode in the rendered SERVER_JVMFLAGS is %v, want %v", c.Name, e.readOnlyMode, *c.ReadOnlyMode)
+	}
+	scenario(t, e)
+	t.Logf("%s: times: formation %s, re-election %s, rejoin %s, quorum back %s", c.Name,
+		e.times.formation.Round(10*time.Millisecond), e.times.reelection.Round(10*time.Millisecond),
+		e.times.rejoin.Round(10*time.Millisecond), e.times.quorumBack.Round(10*time.Millisecond))
+}
+
+// lanes deals the cases into n lanes, largest ensemble first into the
+// lane with the fewest members so far: the member count stands for a
+// scenario's length (seven and dev share one lane, prod and staging the
+// other), so the lanes end close together.
+func lanes(cases []sandboxCase, n int) [][]sandboxCase {
+	n = max(1, min(n, len(cases)))
+	sorted := append([]sandboxCase(nil), cases...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Members > sorted[j].Members })
+	out, load := make([][]sandboxCase, n), make([]int, n)
+	for _, c := range sorted {
+		i := 0
+		for j := range load {
+			if load[j] < load[i] {
+				i = j
+			}
+		}
+		out[i], load[i] = append(out[i], c), load[i]+c.Members
+	}
+	return out
 }
