@@ -22,6 +22,10 @@ type Call struct {
 	Wait time.Duration
 	// Stdin feeds the load op.
 	Stdin []byte
+	// JVMFlags, when not nil, are this run's flags instead of the
+	// ensemble's ClientJVMFlags: runs of Clients with different TLS or
+	// SASL settings at once.
+	JVMFlags []string
 }
 
 // ClientResult is what one client run printed.
@@ -135,7 +139,11 @@ func (e *Ensemble) clientArgs(c Call, ops []string) []string {
 		"-Djdk.net.hosts.file=" + e.hosts,
 		"-Dlog4j.configuration=file:" + filepath.Join(e.sb.repo, "hack", "zookeeper", "log4j", "client.properties"),
 		"-Dzkrun.client.log=" + e.clientLog}
-	args = append(args, e.ClientJVMFlags...)
+	if c.JVMFlags != nil {
+		args = append(args, c.JVMFlags...)
+	} else {
+		args = append(args, e.ClientJVMFlags...)
+	}
 	args = append(args, "-cp", strings.Join(cp, ":"), "ZkClient", c.Connect, "30000", fmt.Sprint(c.CanBeReadOnly), fmt.Sprint(c.Wait.Milliseconds()))
 	return append(args, ops...)
 }
