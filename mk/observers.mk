@@ -7,7 +7,9 @@
 # Needs root. See docs/observers.md.
 TEST_TARGETS += e2e-observers
 
-# Extra `go test` flags, e.g. E2E_OBSERVERS_FLAGS="-v".
+# Extra `go test` flags, e.g. E2E_OBSERVERS_FLAGS="-v". The tests run side
+# by side, -parallel at once (default: one a core); "-parallel 1" runs them
+# one at a time.
 E2E_OBSERVERS_FLAGS ?=
 
 .PHONY: e2e-observers

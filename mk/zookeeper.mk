@@ -9,6 +9,8 @@
 TEST_TARGETS += e2e-zookeeper
 
 # Extra `go test` flags, e.g. E2E_ZOOKEEPER_FLAGS="-v -run TestZooKeeperEnsembles/staging".
+# The ensembles run in -parallel lanes (default: one a core); "-parallel 1"
+# runs them one at a time.
 E2E_ZOOKEEPER_FLAGS ?=
 
 .PHONY: e2e-zookeeper zookeeper-tools

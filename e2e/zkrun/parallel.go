@@ -4,7 +4,10 @@ package zkrun
 
 import (
 	"bytes"
+	"flag"
 	"os"
+	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 )
@@ -23,6 +26,19 @@ func ReexecParallel(t *testing.T, input any, rendered ...*Rendered) {
 	w := &linePrefixer{prefix: []byte(t.Name() + "| ")}
 	defer w.flush()
 	reexec(t, w, input, rendered)
+}
+
+// Parallel is go test's -parallel (default GOMAXPROCS: 2 on CI's 2
+// cores), which Reexec hands on to the sandboxed run: how many tests, or
+// lanes of ensembles, a suite runs at once. -parallel 1 makes a suite run
+// one thing at a time (when `make test` already runs suites side by side).
+func Parallel() int {
+	if f := flag.Lookup("test.parallel"); f != nil {
+		if n, err := strconv.Atoi(f.Value.String()); err == nil && n > 0 {
+			return n
+		}
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // stdoutMu keeps whole lines of parallel sandboxes from interleaving.

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -97,7 +98,7 @@ func reexec(t *testing.T, out io.Writer, input any, rendered []*Rendered) {
 	// kernel then kills every process in the sandbox.
 	args := []string{"--net", "--mount", "--pid", "--fork", "--kill-child", "--propagation", "private", "--",
 		"bash", filepath.Join(repo, "hack", "zookeeper", "sandbox.sh"), sbRoot, strings.Join(mountDirs(t, rendered), ","), "--",
-		os.Args[0], "-test.run=" + runPattern(t), "-test.v=true", "-test.count=1"}
+		os.Args[0], "-test.run=" + runPattern(t), "-test.v=true", "-test.count=1", "-test.parallel=" + strconv.Itoa(Parallel())}
 	ctx := context.Background()
 	if dl, ok := t.Deadline(); ok {
 		var cancel context.CancelFunc

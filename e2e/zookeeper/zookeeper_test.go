@@ -10,7 +10,6 @@ package zookeeper
 
 import (
 	"path/filepath"
-	"runtime"
 	"sort"
 	"sync"
 	"testing"
@@ -82,13 +81,13 @@ func inSandbox(t *testing.T) {
 	var cases []sandboxCase
 	sb := zkrun.Enter(t, &cases)
 	// The ensembles run side by side, each with its own members,
-	// addresses, directory and client log in the one sandbox: one lane
-	// of ensembles in turn per core (GOMAXPROCS: 2 on CI), so the machine
-	// is not oversubscribed. Subtests keep their names (-run
+	// addresses, directory and client log in the one sandbox: -parallel
+	// lanes (default GOMAXPROCS: one a core, 2 on CI), each running its
+	// ensembles in turn. Subtests keep their names (-run
 	// TestZooKeeperEnsembles/staging works); t.Run may be called from
 	// several goroutines.
 	var wg sync.WaitGroup
-	for _, lane := range lanes(cases, runtime.GOMAXPROCS(0)) {
+	for _, lane := range lanes(cases, zkrun.Parallel()) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
