@@ -45,6 +45,73 @@ else
   mv "$data_dir/myid.tmp" "$data_dir/myid"
 fi
 
+# ---- epoch guard: an empty currentEpoch.tmp --------------------------
+# ZooKeeper writes currentEpoch atomically: it creates currentEpoch.tmp,
+# writes, fsyncs and renames it (AtomicFileOutputStream). A member killed
+# between the create and the write leaves the tmp empty. At start,
+# QuorumPeer.loadDataBase reads the tmp only when the epoch of the last
+# zxid on disk is newer than currentEpoch, and an empty tmp then stops
+# the server for good ("Found null in .../currentEpoch.tmp"); deleting it
+# does not help ("The current epoch ... is older than the last zxid").
+# The value being written was acceptedEpoch: a leader sets acceptedEpoch
+# to the epoch it proposes before it sets currentEpoch to it
+# (Leader.getEpochToPropose, then lead()), a follower sets acceptedEpoch
+# on LEADERINFO before currentEpoch on NEWLEADER (Learner.registerWithLeader,
+# syncWithLeader), and no zxid of an epoch reaches the disk before that
+# epoch is accepted. So an unreadable tmp is filled with acceptedEpoch,
+# and ZooKeeper's own loader takes it from there. Anything else that does
+# not fit those rules is refused, not guessed. acceptedEpoch.tmp needs no
+# repair: the loader never reads it.
+epoch_is_long() { [[ "$1" =~ ^[-+]?[0-9]+$ ]]; }
+
+# epoch_of_files DIR...: the newest epoch in the names of the snapshots
+# and transaction logs (their hexadecimal zxid; the epoch is its upper
+# 32 bits), or 0.
+epoch_of_files() {
+  local f hex top=0 e
+  for f in "$@"; do
+    [ -e "$f" ] || continue
+    hex=${f##*.}
+    [[ "$hex" =~ ^[0-9a-fA-F]{1,16}$ ]] || continue
+    e=$(( 16#$hex >> 32 ))
+    [ "$e" -gt "$top" ] && top=$e
+  done
+  echo "$top"
+}
+
+# repair_current_epoch SNAPDIR LOGDIR: returns non-zero when it refuses.
+repair_current_epoch() {
+  local snap=$1 logs=$2 tmp=$1/currentEpoch.tmp current accepted top
+  [ -e "$tmp" ] || return 0
+  epoch_is_long "$(head -n 1 "$tmp")" && return 0
+  if [ ! -e "$snap/currentEpoch" ]; then
+    return 0 # the loader then derives currentEpoch from the data, not the tmp
+  fi
+  current=$(head -n 1 "$snap/currentEpoch")
+  accepted=$(head -n 1 "$snap/acceptedEpoch" 2>/dev/null || true)
+  if ! epoch_is_long "$current" || ! epoch_is_long "$accepted"; then
+    echo "zookeeper-fn: $tmp is unreadable and currentEpoch ('$current') or acceptedEpoch ('$accepted') is too; refusing to guess the epoch: restore this member's volume from a backup, or delete its claim so it syncs from the ensemble" >&2
+    return 1
+  fi
+  top=$(epoch_of_files "$snap"/snapshot.* "$logs"/log.*)
+  if [ "$top" -gt "$accepted" ]; then
+    echo "zookeeper-fn: $tmp is unreadable and the data holds epoch $top, newer than acceptedEpoch $accepted, which ZooKeeper never writes; refusing to guess: restore this member's volume from a backup, or delete its claim so it syncs from the ensemble" >&2
+    return 1
+  fi
+  if [ "$accepted" -le "$current" ]; then
+    return 0 # no zxid is newer than currentEpoch: the loader ignores the tmp
+  fi
+  printf '%s' "$accepted" >"$tmp.fill"
+  mv "$tmp.fill" "$tmp"
+  echo "zookeeper-fn: $tmp was empty (killed while writing it); filled with acceptedEpoch $accepted (currentEpoch $current)" >&2
+}
+# ---- end of the epoch guard ------------------------------------------
+
+# The snapshots and epoch files live in dataDir/version-2, the logs in
+# dataLogDir/version-2 when it is set.
+log_dir=$(sed -n 's/^dataLogDir=//p' "$cfg" | tail -n 1)
+repair_current_epoch "$data_dir/version-2" "${log_dir:-$data_dir}/version-2" || exit 1
+
 if [ -f "$conf_dir/membership.sh" ]; then
   # Sets ZOOCFG (a working copy of zoo.cfg on the data volume, which the
   # server rewrites on reconfig) and the superuser's digest.
