@@ -71,3 +71,19 @@ func TestNoScaleWarningWithDynamicMembership(t *testing.T) {
 	assert.NotContains(t, string(second), "server.2=")
 	assert.Contains(t, string(second), "servers: |\n      server.1=zk-0.zk-headless.bench.svc.cluster.local:2888:3888;2181\n")
 }
+
+// TestScaleWarningWhenMovingToDynamic: adding spec.membership and
+// changing replicas in one step warns with the safe order; adding it at
+// the same size does not.
+func TestScaleWarningWhenMovingToDynamic(t *testing.T) {
+	first, err := run(t, specList(3))
+	require.NoError(t, err)
+	const su = "    membership: {superuserSecret: {name: zk-su, key: password}}\n"
+	same, err := run(t, []byte(strings.Replace(string(first), "    replicas: 3\n", "    replicas: 3\n"+su, 1)))
+	require.NoError(t, err)
+	assert.NotContains(t, string(same), "in the same step that adds spec.membership")
+	both, err := run(t, []byte(strings.Replace(string(first), "    replicas: 3\n", "    replicas: 5\n"+su, 1)))
+	require.NoError(t, err, "a warning is not an error")
+	assert.Contains(t, string(both), "from 3 to 5 members in the same step that adds spec.membership")
+	assert.Contains(t, string(both), "Apply spec.membership with replicas 3 first")
+}
