@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -55,9 +56,15 @@ func epochGuardInSandbox(t *testing.T) {
 		m = e.Members[1]
 	}
 	snap := m.HostPath(t, zkrun.ServerContainer, good.ZooCfg.Values["dataDir"]+"/version-2")
+	killedWritingEpoch(t, e, m, snap, good, broken)
+	killedAfterJoinSnapshot(t, e, m, snap, good, broken)
+}
+
+// killedWritingEpoch: data of a new epoch, currentEpoch of the old one,
+// an empty currentEpoch.tmp.
+func killedWritingEpoch(t *testing.T, e *zkrun.Ensemble, m *zkrun.Member, snap string, good, broken *zkrun.Rendered) {
 	oldEpoch := readFile(t, snap, "currentEpoch")
 	e.Write(t, m, "/before", "1")
-
 	// A new epoch: the leader restarts, the others elect another.
 	l := e.Leader(t)
 	l.Stop(t)
@@ -72,36 +79,73 @@ func epochGuardInSandbox(t *testing.T) {
 		t.Fatalf("%s: currentEpoch %s, acceptedEpoch %s, before the new epoch %s: no new epoch to crash in", m.Pod, cur, acc, oldEpoch)
 	}
 	t.Logf("%s stopped at zxid %s, epoch %s (before: %s)", m.Pod, zxid, cur, oldEpoch)
-
 	// Killed while writing currentEpoch: the old value, an empty tmp
 	// (ZooKeeper's own file owner and mode).
 	writeLike(t, snap, "currentEpoch", "currentEpoch", oldEpoch)
 	writeLike(t, snap, "currentEpoch", "currentEpoch.tmp", "")
-
-	// Without the guard ZooKeeper refuses for good.
-	e.Apply(t, broken)
-	log := startToEnd(t, m)
-	if !strings.Contains(log, "Found null in") || !strings.Contains(log, "currentEpoch.tmp") {
-		t.Fatalf("without the guard, %s did not refuse on the empty currentEpoch.tmp:\n%s", m.Pod, tail(log, 30))
-	}
-	t.Logf("without the guard: %s", firstLine(log, "Found null"))
+	refusedWithout(t, e, m, broken, "Found null in")
 
 	// With an unreadable acceptedEpoch the guard refuses to guess.
 	e.Apply(t, good)
 	writeLike(t, snap, "acceptedEpoch", "acceptedEpoch", "")
-	log = startToEnd(t, m)
+	log := startToEnd(t, m)
 	if !strings.Contains(log, "refusing to guess") || strings.Contains(log, "QuorumPeerMain") {
 		t.Fatalf("with an unreadable acceptedEpoch the guard did not refuse before the server started:\n%s", tail(log, 30))
 	}
 	writeLike(t, snap, "acceptedEpoch", "acceptedEpoch", acc)
+	startsWith(t, e, m, snap, good, acc, zxid)
+}
 
-	// With the guard the member starts with its own data.
+// killedAfterJoinSnapshot: a member with an empty volume joins by a
+// snapshot of the leader (SNAP), written as snapshot.<zxid>.tmp and
+// renamed, then currentEpoch; killed between the two, it has the
+// snapshot, perhaps not renamed, currentEpoch 0 and no currentEpoch.tmp.
+func killedAfterJoinSnapshot(t *testing.T, e *zkrun.Ensemble, m *zkrun.Member, snap string, good, broken *zkrun.Rendered) {
+	m.Stop(t)
+	must(t, os.RemoveAll(snap))
+	m.Start(t, zkrun.ServerContainer)
+	e.WaitFormed(t, 3*time.Minute, "after the empty volume joined")
+	zxid := srvrZxid(t, m)
+	m.Stop(t)
+	acc := readFile(t, snap, "acceptedEpoch")
+	var join string
+	for _, f := range listDir(t, snap) {
+		n, ok := strings.CutPrefix(f, "snapshot.")
+		if z, err := strconv.ParseUint(n, 16, 64); ok && err == nil && strconv.FormatUint(z>>32, 10) == acc {
+			join = f
+		}
+	}
+	if join == "" || readFile(t, snap, "currentEpoch") != acc {
+		t.Fatalf("%s after joining epoch %s: no snapshot of that epoch or another currentEpoch: %v", m.Pod, acc, listDir(t, snap))
+	}
+	t.Logf("%s joined epoch %s with %s, stopped at zxid %s", m.Pod, acc, join, zxid)
+	must(t, os.Rename(filepath.Join(snap, join), filepath.Join(snap, join+".tmp")))
+	writeLike(t, snap, "currentEpoch", "currentEpoch", "0")
+	refusedWithout(t, e, m, broken, "is older than the last zxid")
+	e.Apply(t, good)
+	startsWith(t, e, m, snap, good, acc, zxid)
+}
+
+// refusedWithout: the rendering without the guard fails to start m with
+// ZooKeeper's own error.
+func refusedWithout(t *testing.T, e *zkrun.Ensemble, m *zkrun.Member, broken *zkrun.Rendered, want string) {
+	e.Apply(t, broken)
+	log := startToEnd(t, m)
+	if !strings.Contains(log, want) {
+		t.Fatalf("without the guard, %s did not refuse with %q:\n%s", m.Pod, want, tail(log, 30))
+	}
+	t.Logf("without the guard: %s", firstLine(log, want))
+}
+
+// startsWith: with the guard m starts from its own data up to zxid and
+// the epoch acc, and serves what was written.
+func startsWith(t *testing.T, e *zkrun.Ensemble, m *zkrun.Member, snap string, good *zkrun.Rendered, acc, zxid string) {
 	began := time.Now()
 	m.Start(t, zkrun.ServerContainer)
 	e.WaitFormed(t, 3*time.Minute, "after the guard")
-	log = m.Proc(zkrun.ServerContainer).CurrentLog()
-	if !strings.Contains(log, "filled with acceptedEpoch "+acc) {
-		t.Fatalf("the guard did not fill the tmp:\n%s", tail(log, 30))
+	log := m.Proc(zkrun.ServerContainer).CurrentLog()
+	if !strings.Contains(log, "wrote acceptedEpoch "+acc) {
+		t.Fatalf("the guard did not write currentEpoch.tmp:\n%s", tail(log, 30))
 	}
 	if !regexp.MustCompile(`highest zxid is 0x` + zxid + `\b`).MatchString(log) {
 		t.Errorf("%s did not load its own data up to %s:\n%s", m.Pod, zxid, firstLine(log, "highest zxid"))
@@ -119,7 +163,17 @@ func epochGuardInSandbox(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(snap, "currentEpoch.tmp")); !os.IsNotExist(err) {
 		t.Errorf("currentEpoch.tmp is still there: %v", err)
 	}
-	t.Logf("with the guard: %s; %s; %s; rejoined in %.1f s", firstLine(log, "filled with"), firstLine(log, "Setting current epoch"), firstLine(log, "highest zxid"), time.Since(began).Seconds())
+	t.Logf("with the guard: %s; %s; %s; rejoined in %.1f s", firstLine(log, "wrote acceptedEpoch"), firstLine(log, "Setting current epoch"), firstLine(log, "highest zxid"), time.Since(began).Seconds())
+}
+
+func listDir(t *testing.T, dir string) []string {
+	es, err := os.ReadDir(dir)
+	must(t, err)
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name())
+	}
+	return out
 }
 
 // startToEnd starts m's server, which must exit non-zero by itself, and

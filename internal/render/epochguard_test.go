@@ -20,7 +20,23 @@ func TestStartScriptEpochGuard(t *testing.T) {
 		wantTmp string            // currentEpoch.tmp afterwards
 		wantErr string
 	}{
-		"no tmp": {files: map[string]string{"currentEpoch": "3", "acceptedEpoch": "4"}, wantTmp: absent},
+		"no tmp, data not newer": {files: map[string]string{"currentEpoch": "3", "acceptedEpoch": "4", "snapshot.300000000": "", "log.300000001": ""}, wantTmp: absent},
+		"no tmp, the join snapshot not renamed": {
+			files:   map[string]string{"currentEpoch": "3", "acceptedEpoch": "4", "snapshot.300000000": "", "snapshot.400000017.tmp": ""},
+			wantTmp: "4",
+		},
+		"no tmp, the join snapshot renamed": {
+			files:   map[string]string{"currentEpoch": "3", "acceptedEpoch": "4", "snapshot.400000017": ""},
+			wantTmp: "4",
+		},
+		"no tmp, data of an epoch never accepted": {
+			files:   map[string]string{"currentEpoch": "3", "acceptedEpoch": "5", "snapshot.400000017": ""},
+			wantErr: "holds epoch 4, newer than currentEpoch 3, and acceptedEpoch is '5', not 4",
+		},
+		"no tmp, acceptedEpoch missing": {
+			files:   map[string]string{"currentEpoch": "3", "snapshot.400000017": ""},
+			wantErr: "acceptedEpoch is '', not 4",
+		},
 		"a readable tmp is ZooKeeper's own": {
 			files:   map[string]string{"currentEpoch": "3", "acceptedEpoch": "4", "currentEpoch.tmp": "4"},
 			wantTmp: "4",
