@@ -8,58 +8,49 @@ package yamlconv
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// FromObject converts any JSON-serialisable object into an RNode.
-//
-// The object goes through encoding/json (so every type's own JSON form,
-// omitempty and custom marshalers apply), and the JSON text is read back
-// by a small scanner straight into nodes: no tokens, no interface values,
-// and the nodes come from one slab.
+// FromObject converts any JSON-serialisable object into an RNode: the
+// nodes encoding/json's text of obj would give (every type's own JSON
+// form, omitempty and custom marshalers apply; see walker), without
+// writing or reading that text.
 func FromObject(obj any) (*yaml.RNode, error) {
-	b, err := json.Marshal(obj)
-	if err != nil {
-		return nil, fmt.Errorf("serialising %T: %w", obj, err)
-	}
-	s := &scanner{data: b}
-	n, err := s.value(0)
-	if err == nil {
-		s.skipSpace()
-		if s.pos != len(s.data) {
-			err = s.errorf("trailing data")
-		}
-	}
+	n, err := walker{nodes: new(slab)}.value(reflect.ValueOf(obj), 0, false)
 	if err != nil {
 		return nil, fmt.Errorf("converting %T: %w", obj, err)
 	}
 	return yaml.NewRNode(n), nil
 }
 
-// scanner reads JSON as encoding/json writes it (and any valid JSON).
+// scan reads the JSON text b (a MarshalJSON's output) into nodes from
+// nodes, as a value at the given depth.
+func scan(b []byte, nodes *slab, depth int) (*yaml.Node, error) {
+	s := &scanner{data: b, slab: nodes}
+	n, err := s.value(depth)
+	if err == nil {
+		s.skipSpace()
+		if s.pos != len(s.data) {
+			err = s.errorf("trailing data")
+		}
+	}
+	return n, err
+}
+
+// scanner reads JSON as encoding/json writes it (and any valid JSON): no
+// tokens, no interface values, and the nodes come from one slab.
 type scanner struct {
 	data []byte
 	pos  int
-	slab []yaml.Node
+	slab *slab
 }
 
-// node hands out a zeroed node from the slab.
-func (s *scanner) node() *yaml.Node {
-	if len(s.slab) == 0 {
-		s.slab = make([]yaml.Node, 64)
-	}
-	n := &s.slab[0]
-	s.slab = s.slab[1:]
-	return n
-}
+func (s *scanner) node() *yaml.Node { return s.slab.node() }
 
-func (s *scanner) scalar(tag, value string) *yaml.Node {
-	n := s.node()
-	n.Kind, n.Tag, n.Value = yaml.ScalarNode, tag, value
-	return n
-}
+func (s *scanner) scalar(tag, value string) *yaml.Node { return s.slab.scalar(tag, value) }
 
 func (s *scanner) errorf(format string, args ...any) error {
 	return fmt.Errorf("offset %d: "+format, append([]any{s.pos}, args...)...)
@@ -93,12 +84,7 @@ func (s *scanner) value(depth int) (*yaml.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		n := s.scalar(yaml.NodeTagString, str)
-		if strings.Contains(str, "\n") {
-			n.Style = yaml.LiteralStyle
-		}
-		safeStyle(n)
-		return n, nil
+		return s.slab.str(str), nil
 	case c == 't':
 		return s.literal("true", s.scalar(yaml.NodeTagBool, "true"))
 	case c == 'f':
