@@ -3,8 +3,10 @@ package processor_test
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -66,9 +68,20 @@ func FuzzProcess(f *testing.F) {
 	})
 }
 
-// addStreamSeeds adds the seed corpus of the stream fuzzers: the seeds
-// under testdata/fuzz, the bad-input catalogue and the golden inputs.
+// addStreamSeeds adds the seed corpus of the stream fuzzers: every input
+// stream the repository has (repoInputs).
 func addStreamSeeds(f *testing.F) {
+	inputs := repoInputs(f)
+	for _, name := range slices.Sorted(maps.Keys(inputs)) {
+		f.Add(inputs[name])
+	}
+}
+
+// repoInputs reads, by file name, the seeds under testdata/fuzz, the
+// bad-input catalogue and the golden inputs.
+func repoInputs(t testing.TB) map[string][]byte {
+	t.Helper()
+	inputs := map[string][]byte{}
 	for _, pattern := range []string{
 		"../../testdata/fuzz/process/*.yaml",
 		"../../testdata/hostile/*/input.yaml",
@@ -76,16 +89,17 @@ func addStreamSeeds(f *testing.F) {
 	} {
 		files, err := filepath.Glob(pattern)
 		if err != nil {
-			f.Fatal(err)
+			t.Fatal(err)
 		}
 		for _, file := range files {
 			b, err := os.ReadFile(file)
 			if err != nil {
-				f.Fatal(err)
+				t.Fatal(err)
 			}
-			f.Add(b)
+			inputs[file] = b
 		}
 	}
+	return inputs
 }
 
 func fuzzExecute(in []byte) ([]byte, error) {

@@ -27,7 +27,7 @@ func (w walker) object(v reflect.Value, depth int) (*yaml.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		w.member(n, f.name, c, depth)
+		w.nodes.member(n, f.name, c, depth)
 	}
 	if depth == 0 {
 		apiVersionFirst(n)
@@ -37,13 +37,21 @@ func (w walker) object(v reflect.Value, depth int) (*yaml.Node, error) {
 
 // member appends key: v to mapping n unless v is null or a status the
 // output leaves to the API server.
-func (w walker) member(n *yaml.Node, key string, v *yaml.Node, depth int) {
+func (s *slab) member(n *yaml.Node, key string, v *yaml.Node, depth int) {
 	if v == nil || dropStatus(key, v, depth) {
 		return
 	}
-	k := w.nodes.scalar(yaml.NodeTagString, key)
+	k := s.scalar(yaml.NodeTagString, key)
 	safeStyle(k)
 	n.Content = append(n.Content, k, v)
+}
+
+// element appends v to sequence n; a null element stays, as null.
+func (s *slab) element(n *yaml.Node, v *yaml.Node) {
+	if v == nil {
+		v = s.scalar(yaml.NodeTagNull, "null")
+	}
+	n.Content = append(n.Content, v)
 }
 
 // fieldValue follows index through embedded structs; a nil embedded
@@ -116,7 +124,7 @@ func (w walker) mapping(v reflect.Value, depth int, quoted bool) (*yaml.Node, er
 		if err != nil {
 			return nil, err
 		}
-		w.member(n, jsonString(e.key), c, depth)
+		w.nodes.member(n, jsonString(e.key), c, depth)
 	}
 	return n, nil
 }
@@ -154,10 +162,7 @@ func (w walker) list(v reflect.Value, depth int, quoted bool) (*yaml.Node, error
 		if err != nil {
 			return nil, err
 		}
-		if c == nil {
-			c = w.nodes.scalar(yaml.NodeTagNull, "null")
-		}
-		n.Content = append(n.Content, c)
+		w.nodes.element(n, c)
 	}
 	return n, nil
 }

@@ -104,25 +104,25 @@ func (w walker) value(v reflect.Value, depth int, quoted bool) (*yaml.Node, erro
 	switch howOf(t) {
 	case byAddrMarshaler:
 		if v.CanAddr() {
-			return w.marshalJSON(v.Addr(), depth)
+			return w.marshal(v.Addr(), depth, false)
 		}
 		if t.Implements(marshalerType) {
-			return w.marshalJSON(v, depth)
+			return w.marshal(v, depth, false)
 		}
 		if t.Implements(textMarshalerType) {
-			return w.marshalText(v)
+			return w.marshal(v, depth, true)
 		}
 	case byMarshaler:
-		return w.marshalJSON(v, depth)
+		return w.marshal(v, depth, false)
 	case byAddrText:
 		if v.CanAddr() {
-			return w.marshalText(v.Addr())
+			return w.marshal(v.Addr(), depth, true)
 		}
 		if t.Implements(textMarshalerType) {
-			return w.marshalText(v)
+			return w.marshal(v, depth, true)
 		}
 	case byText:
-		return w.marshalText(v)
+		return w.marshal(v, depth, true)
 	}
 	return w.kind(v, depth, quoted)
 }
@@ -172,34 +172,28 @@ func isBytes(t reflect.Type) bool {
 	return !p.Implements(marshalerType) && !p.Implements(textMarshalerType)
 }
 
-func (w walker) marshalJSON(v reflect.Value, depth int) (*yaml.Node, error) {
+// marshal writes v by its own MarshalJSON (whose text is read back as
+// nodes) or MarshalText (a string).
+func (w walker) marshal(v reflect.Value, depth int, text bool) (*yaml.Node, error) {
 	if v.Kind() == reflect.Pointer && v.IsNil() {
 		return nil, nil
 	}
-	m, ok := v.Interface().(json.Marshaler)
-	if !ok {
+	var b []byte
+	var err error
+	if m, ok := v.Interface().(encoding.TextMarshaler); ok && text {
+		b, err = m.MarshalText()
+	} else if m, ok := v.Interface().(json.Marshaler); ok && !text {
+		b, err = m.MarshalJSON()
+	} else {
 		return nil, nil
 	}
-	b, err := m.MarshalJSON()
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil, &json.MarshalerError{Type: v.Type(), Err: err}
+	case text:
+		return w.nodes.str(jsonString(string(b))), nil
 	}
 	return scan(b, w.nodes, depth)
-}
-
-func (w walker) marshalText(v reflect.Value) (*yaml.Node, error) {
-	if v.Kind() == reflect.Pointer && v.IsNil() {
-		return nil, nil
-	}
-	m, ok := v.Interface().(encoding.TextMarshaler)
-	if !ok {
-		return nil, nil
-	}
-	b, err := m.MarshalText()
-	if err != nil {
-		return nil, &json.MarshalerError{Type: v.Type(), Err: err}
-	}
-	return w.nodes.str(jsonString(string(b))), nil
 }
 
 // number is a bool or integer; with ",string" it is a string of that text.

@@ -11,29 +11,45 @@ import (
 	"testing"
 	"time"
 
-	monv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	policyv1 "k8s.io/api/policy/v1"
-	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/render"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/yamlconv"
 )
 
-// emitted is one value of every kind of object the function writes, as
-// seeds for the random filler.
-func emitted() []any {
-	return []any{
-		&appsv1.StatefulSet{}, &corev1.ConfigMap{}, &corev1.Service{}, &corev1.ServiceAccount{},
-		&policyv1.PodDisruptionBudget{}, &networkingv1.NetworkPolicy{}, &storagev1.StorageClass{},
-		&corev1.PersistentVolume{}, &corev1.PersistentVolumeClaim{}, &monv1.ServiceMonitor{},
-		&monv1.PrometheusRule{}, &corev1.Pod{}, &edgeCases{},
+// everything is a spec that turns on what the golden specs leave off:
+// the monitoring objects and a backup claim.
+const everything = `{"apiVersion": "zookeeper-fn.dev/v1alpha1", "kind": "ZookeeperSpec",
+ "metadata": {"name": "zk", "namespace": "ns"},
+ "spec": {"monitoring": {"serviceMonitor": {"enabled": true}, "prometheusRule": {"enabled": true}, "dashboard": {"enabled": true}},
+  "backup": {"enabled": true, "volume": {"size": "5Gi", "className": "nfs"}}}}`
+
+// emitted returns a zero value of every type of object the golden specs
+// and everything render (so a kind added to the renderer is covered
+// without a change here), and the struct of encoding/json's edge cases.
+func emitted(t testing.TB) []any {
+	z, problems := api.Decode([]byte(everything))
+	if problems.HasErrors() {
+		t.Fatalf("everything: %v", problems)
 	}
+	seen := map[reflect.Type]bool{}
+	var out []any
+	for _, z := range append(goldenSpecs(t), z) {
+		for _, o := range render.Ensemble(z, z.Membership()) {
+			if ty := reflect.TypeOf(o).Elem(); !seen[ty] {
+				seen[ty] = true
+				out = append(out, reflect.New(ty).Interface())
+			}
+		}
+	}
+	if len(out) < 12 {
+		t.Fatalf("the golden specs render only %d types of object", len(out))
+	}
+	return append(out, &edgeCases{})
 }
 
 // edgeCases holds what encoding/json treats specially and the Kubernetes
@@ -99,8 +115,9 @@ type embeddedLower struct {
 // multi-line and invalid UTF-8 strings, extreme numbers) and checks the
 // walker against encoding/json's text read by the reference reader.
 func TestFromObjectMatchesEncodingJSON(t *testing.T) {
+	seeds := emitted(t)
 	for i := range 400 {
-		for _, seed := range emitted() {
+		for _, seed := range seeds {
 			r := rand.New(rand.NewPCG(uint64(i), 7))
 			obj := reflect.New(reflect.TypeOf(seed).Elem())
 			fill(r, obj.Elem(), 0)
@@ -113,8 +130,8 @@ func TestFromObjectMatchesEncodingJSON(t *testing.T) {
 func FuzzFromObject(f *testing.F) {
 	f.Add(uint64(1), uint8(0))
 	f.Add(uint64(99), uint8(10))
+	seeds := emitted(f)
 	f.Fuzz(func(t *testing.T, seed uint64, kind uint8) {
-		seeds := emitted()
 		obj := reflect.New(reflect.TypeOf(seeds[int(kind)%len(seeds)]).Elem())
 		fill(rand.New(rand.NewPCG(seed, 7)), obj.Elem(), 0)
 		compare(t, fmt.Sprintf("%T", obj.Interface()), obj.Interface())

@@ -164,64 +164,65 @@ func (s *scanner) expect(c byte) error {
 	return nil
 }
 
-// next reports whether another element follows (consuming the comma) or
-// the container ends (consuming close).
-func (s *scanner) next(first bool, close byte) (bool, error) {
-	s.skipSpace()
-	if s.pos >= len(s.data) {
-		return false, s.errorf("unexpected end of JSON")
-	}
-	if s.data[s.pos] == close {
-		s.pos++
-		return false, nil
-	}
-	if !first {
-		if s.data[s.pos] != ',' {
-			return false, s.errorf("expected ',' or %q", close)
+// elements reads the members of an object or the elements of a list up
+// to close, calling each for every one.
+func (s *scanner) elements(close byte, each func() error) error {
+	s.pos++ // the opening bracket
+	for first := true; ; first = false {
+		s.skipSpace()
+		switch {
+		case s.pos >= len(s.data):
+			return s.errorf("unexpected end of JSON")
+		case s.data[s.pos] == close:
+			s.pos++
+			return nil
+		case !first && s.data[s.pos] != ',':
+			return s.errorf("expected ',' or %q", close)
+		case !first:
+			s.pos++
 		}
-		s.pos++
+		if err := each(); err != nil {
+			return err
+		}
 	}
-	return true, nil
 }
 
 func (s *scanner) object(depth int) (*yaml.Node, error) {
-	s.pos++ // '{'
 	n := s.node()
 	n.Kind, n.Tag = yaml.MappingNode, yaml.NodeTagMap
-	for first := true; ; first = false {
-		more, err := s.next(first, '}')
-		if err != nil {
-			return nil, err
-		}
-		if !more {
-			break
-		}
+	err := s.elements('}', func() error {
 		s.skipSpace()
 		if s.pos >= len(s.data) || s.data[s.pos] != '"' {
-			return nil, s.errorf("expected a key")
+			return s.errorf("expected a key")
 		}
 		key, err := s.str()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := s.expect(':'); err != nil {
-			return nil, err
+			return err
 		}
 		v, err := s.value(depth + 1)
-		if err != nil {
-			return nil, err
+		if err == nil {
+			s.slab.member(n, key, v, depth)
 		}
-		if v == nil || dropStatus(key, v, depth) {
-			continue
-		}
-		k := s.scalar(yaml.NodeTagString, key)
-		safeStyle(k)
-		n.Content = append(n.Content, k, v)
-	}
+		return err
+	})
 	if depth == 0 {
 		apiVersionFirst(n)
 	}
-	return n, nil
+	return n, err
+}
+
+func (s *scanner) list(depth int) (*yaml.Node, error) {
+	n := s.node()
+	n.Kind, n.Tag = yaml.SequenceNode, yaml.NodeTagSeq
+	err := s.elements(']', func() error {
+		v, err := s.value(depth + 1)
+		s.slab.element(n, v)
+		return err
+	})
+	return n, err
 }
 
 // apiVersionFirst puts apiVersion before kind, as manifests are written
@@ -238,28 +239,4 @@ func apiVersionFirst(n *yaml.Node) {
 // named status (a ConfigMap's `data: {status: green}`) is data and stays.
 func dropStatus(key string, v *yaml.Node, depth int) bool {
 	return key == "status" && (depth == 0 || (v.Kind == yaml.MappingNode && len(v.Content) == 0))
-}
-
-func (s *scanner) list(depth int) (*yaml.Node, error) {
-	s.pos++ // '['
-	n := s.node()
-	n.Kind, n.Tag = yaml.SequenceNode, yaml.NodeTagSeq
-	for first := true; ; first = false {
-		more, err := s.next(first, ']')
-		if err != nil {
-			return nil, err
-		}
-		if !more {
-			break
-		}
-		v, err := s.value(depth + 1)
-		if err != nil {
-			return nil, err
-		}
-		if v == nil {
-			v = s.scalar(yaml.NodeTagNull, "null")
-		}
-		n.Content = append(n.Content, v)
-	}
-	return n, nil
 }
