@@ -21,13 +21,6 @@ import (
 	"github.com/zookeeper-fn/zookeeper-fn/internal/yamlconv"
 )
 
-// everything is a spec that turns on what the golden specs leave off:
-// the monitoring objects and a backup claim.
-const everything = `{"apiVersion": "zookeeper-fn.dev/v1alpha1", "kind": "ZookeeperSpec",
- "metadata": {"name": "zk", "namespace": "ns"},
- "spec": {"monitoring": {"serviceMonitor": {"enabled": true}, "prometheusRule": {"enabled": true}, "dashboard": {"enabled": true}},
-  "backup": {"enabled": true, "volume": {"size": "5Gi", "className": "nfs"}}}}`
-
 // emitted returns a zero value of every type of object the golden specs
 // and everything render (so a kind added to the renderer is covered
 // without a change here), and the struct of encoding/json's edge cases.
@@ -264,3 +257,10 @@ func special(r *rand.Rand, v reflect.Value) bool {
 	}
 	return true
 }
+
+// everything is a spec that turns on what the golden specs leave off:
+// the monitoring objects and a backup claim.
+const everything = `{"apiVersion": "zookeeper-fn.dev/v1alpha1", "kind": "ZookeeperSpec",
+ "metadata": {"name": "zk", "namespace": "ns"},
+ "spec": {"monitoring": {"serviceMonitor": {"enabled": true}, "prometheusRule": {"enabled": true}, "dashboard": {"enabled": true}},
+  "backup": {"enabled": true, "volume": {"size": "5Gi", "className": "nfs"}}}}`
