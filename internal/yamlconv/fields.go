@@ -7,6 +7,9 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // field is one JSON member of a struct type, as encoding/json sees it.
@@ -18,6 +21,7 @@ type field struct {
 	omitZero  bool
 	isZero    func(reflect.Value) bool // the type's own IsZero, for omitzero
 	quoted    bool                     // the ",string" option on a scalar
+	keyStyle  yaml.Style               // how the name is written as a key
 }
 
 // isZeroer is what omitzero asks of a type that defines its own zero.
@@ -50,6 +54,7 @@ func typeFields(t reflect.Type) []field {
 	var count, nextCount map[reflect.Type]int
 	visited := map[reflect.Type]bool{}
 	var fields []field
+	flattened := false
 	for len(next) > 0 {
 		current, next = next, current[:0]
 		types := nextTypes
@@ -80,6 +85,7 @@ func typeFields(t reflect.Type) []field {
 					typ = typ.Elem()
 				}
 				if name == "" && sf.Anonymous && typ.Kind() == reflect.Struct {
+					flattened = true
 					nextCount[typ]++
 					if nextCount[typ] == 1 {
 						next = append(next, field{index: index})
@@ -94,7 +100,21 @@ func typeFields(t reflect.Type) []field {
 			}
 		}
 	}
+	if !flattened && uniqueNames(fields) {
+		return fields // already in field order, and no name to arbitrate
+	}
 	return dominantFields(fields)
+}
+
+func uniqueNames(fields []field) bool {
+	for i := range fields {
+		for j := range i {
+			if fields[i].name == fields[j].name {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // exported reports whether encoding/json looks at sf: exported fields,
@@ -115,6 +135,9 @@ func newField(sf reflect.StructField, name, opts string, index []int, typ reflec
 		omitEmpty: hasOption(opts, "omitempty"), omitZero: hasOption(opts, "omitzero")}
 	if f.name == "" {
 		f.name = sf.Name
+	}
+	if Ambiguous(f.name) {
+		f.keyStyle = yaml.DoubleQuotedStyle
 	}
 	if hasOption(opts, "string") {
 		switch typ.Kind() {
@@ -206,6 +229,9 @@ func validTag(s string) bool {
 		return false
 	}
 	for _, c := range s {
+		if c < utf8.RuneSelf && ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			continue
+		}
 		switch {
 		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
 		case !unicode.IsLetter(c) && !unicode.IsDigit(c):

@@ -27,7 +27,11 @@ func (w walker) object(v reflect.Value, depth int) (*yaml.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		w.nodes.member(n, f.name, c, depth)
+		if c != nil && !dropStatus(f.name, c, depth) {
+			k := w.nodes.scalar(yaml.NodeTagString, f.name)
+			k.Style = f.keyStyle
+			n.Content = append(n.Content, k, c)
+		}
 	}
 	if depth == 0 {
 		apiVersionFirst(n)
