@@ -39,6 +39,8 @@ var (
 	flagCtrRuns   = flag.Int("container-runs", 7, "runs per variant for the container form")
 	flagSizes     = flag.String("sizes", "1000,10000,50000", "sizes of the pass-through streams (unrelated resources + 1 spec)")
 	flagKeep      = flag.Bool("keep", false, "keep the work directory (inputs, binaries) and print its path")
+	flagBase      = flag.String("base-bin", "", "another build of the function (e.g. `make bench-start`'s build of BENCH_BASE), run in row 1's interleaving beside the one under test")
+	flagStartOnly = flag.Bool("start-only", false, "measure row 1 (one spec, against the identity function) and the sizes only")
 	flagSnapshot  = flag.String("snapshot", "", "write the function's output for every input and overlay into this directory and exit (diff two snapshots to prove an optimisation changes no byte)")
 )
 
@@ -70,6 +72,7 @@ func main() {
 type env struct {
 	root, work       string
 	bin, identity    string
+	base             string // -base-bin, or ""
 	empty            string // a Go program that does nothing: the process floor
 	kustomize        string
 	inputs           map[string]string // name -> ResourceList file
@@ -105,6 +108,14 @@ func run() error {
 	}
 	if _, err := os.Stat(e.bin); err != nil {
 		return fmt.Errorf("function binary: %w (run make build)", err)
+	}
+	if *flagBase != "" {
+		if e.base, err = filepath.Abs(*flagBase); err != nil {
+			return err
+		}
+		if _, err := os.Stat(e.base); err != nil {
+			return fmt.Errorf("-base-bin: %w", err)
+		}
 	}
 	// kustomize finds the function by its bare name on PATH.
 	if err := os.MkdirAll(filepath.Join(work, "path"), 0o755); err != nil {
@@ -502,25 +513,22 @@ func (e *env) id(name, input string) proc {
 }
 
 func (e *env) measureAll() error {
-	var rows []row
 	load0 := loadavg()
 	started := time.Now()
 
 	// 1. One spec, with the floor of any process beside it.
-	var floor stats
-	for _, r := range []int{3, 5} {
-		in := fmt.Sprintf("spec-%d", r)
-		progress("1 spec, %d replicas", r)
-		empty := proc{name: "empty program", path: e.empty, stdin: e.inputs[in]}
-		st, err := compare(*flagRuns, e.fn(in, in), e.id(in, in), empty)
+	rows, err := e.oneSpecRows()
+	if err != nil {
+		return err
+	}
+	if *flagStartOnly {
+		sizes, err := e.sizeRows()
 		if err != nil {
 			return err
 		}
-		floor = st[2]
-		rows = append(rows, row{"1", fmt.Sprintf("1 spec, %d replicas", r), cell(st[0]), "identity", cell(st[1]),
-			ratio(st[0].wall, st[1].wall) + " (cpu " + ratio(st[0].cpu, st[1].cpu) + ")", "< 10 ms, < 30 MiB"})
+		e.printResults(append(rows, sizes...), load0, started)
+		return nil
 	}
-	rows = append(rows, row{"1", "process floor: a Go program that does nothing", "", "empty program", cell(floor), "", ""})
 
 	// 2. Unrelated resources plus one spec.
 	byN := map[int][]stats{}
@@ -566,22 +574,37 @@ func (e *env) measureAll() error {
 	rows = append(rows, rows4...)
 
 	// 5. Sizes.
-	bs, err := fileSize(e.bin)
+	sizes, err := e.sizeRows()
 	if err != nil {
 		return err
+	}
+	e.printResults(append(rows, sizes...), load0, started)
+	return nil
+}
+
+func (e *env) sizeRows() ([]row, error) {
+	bs, err := fileSize(e.bin)
+	if err != nil {
+		return nil, err
 	}
 	is, err := fileSize(e.identity)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	rows = append(rows, row{"5", "binary size (-s -w, static)", mb(bs), "identity", mb(is), fmt.Sprintf("%.2f", float64(bs)/float64(is)), ""})
-	rows = append(rows, e.imageRow())
+	rows := []row{{"5", "binary size (-s -w, static)", mb(bs), "identity", mb(is), fmt.Sprintf("%.2f", float64(bs)/float64(is)), ""}}
+	if e.base != "" {
+		if bb, err := fileSize(e.base); err == nil {
+			rows = append(rows, row{"5", "binary size, -base-bin", mb(bb), "identity", mb(is), fmt.Sprintf("%.2f", float64(bb)/float64(is)), ""})
+		}
+	}
+	return append(rows, e.imageRow()), nil
+}
 
+func (e *env) printResults(rows []row, load0 string, started time.Time) {
 	fmt.Printf("zookeeper-fn benchmark: %s, %s, %s, %d CPUs, load %s at start and %s at end, %s; medians of %d runs (streams of 10k and more: %d, container: %d) after a warm-up run, variants interleaved\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), gitDescribe(e.root), runtime.Version(), runtime.NumCPU(), load0, loadavg(), time.Since(started).Round(time.Second),
 		*flagRuns, *flagLargeRuns, *flagCtrRuns)
 	printTable(rows)
-	return nil
 }
 
 func printTable(rows []row) {
