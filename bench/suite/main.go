@@ -364,6 +364,7 @@ func (e *env) copyTree() error {
 type sample struct {
 	wall, cpu time.Duration
 	rssKiB    int64
+	faults    int64 // minor page faults: on this VM each costs microseconds
 }
 
 // proc is one way of running a process on an input.
@@ -408,7 +409,7 @@ func (p proc) run(stdout io.Writer) (sample, error) {
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	return sample{wall: wall, cpu: cpu, rssKiB: ru.Maxrss}, nil
+	return sample{wall: wall, cpu: cpu, rssKiB: ru.Maxrss, faults: ru.Minflt}, nil
 }
 
 func tail(s string) string {
@@ -422,6 +423,7 @@ func tail(s string) string {
 type stats struct {
 	wall, cpu time.Duration
 	rssKiB    int64
+	faults    int64
 	runs      int
 }
 
@@ -455,10 +457,11 @@ func medians(ss []sample) stats {
 	walls := make([]float64, len(ss))
 	cpus := make([]float64, len(ss))
 	rss := make([]float64, len(ss))
+	faults := make([]float64, len(ss))
 	for i, s := range ss {
-		walls[i], cpus[i], rss[i] = float64(s.wall), float64(s.cpu), float64(s.rssKiB)
+		walls[i], cpus[i], rss[i], faults[i] = float64(s.wall), float64(s.cpu), float64(s.rssKiB), float64(s.faults)
 	}
-	return stats{wall: time.Duration(median(walls)), cpu: time.Duration(median(cpus)), rssKiB: int64(median(rss)), runs: len(ss)}
+	return stats{wall: time.Duration(median(walls)), cpu: time.Duration(median(cpus)), rssKiB: int64(median(rss)), faults: int64(median(faults)), runs: len(ss)}
 }
 
 func median(v []float64) float64 {
