@@ -15,18 +15,14 @@ import (
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
-// specList is a ResourceList holding one spec, zk in prod, whose spec
-// fields follow.
-const specList = `apiVersion: config.kubernetes.io/v1
+const spec = `apiVersion: config.kubernetes.io/v1
 kind: ResourceList
 items:
 - apiVersion: zookeeper-fn.dev/v1alpha1
   kind: ZookeeperSpec
   metadata: {name: zk, namespace: prod}
   spec:
-`
-
-const spec = specList + `    replicas: 3
+    replicas: 3
     placement: {antiAffinity: required}
     storage:
       className: local
@@ -34,15 +30,11 @@ const spec = specList + `    replicas: 3
       persistentVolumes: {nodes: [n1, n2, n3], path: /mnt/zk}
 `
 
-// rendered runs the function in render mode on spec and returns its items.
-func rendered(t *testing.T) []*yaml.RNode { return renderStream(t, spec) }
-
-// renderStream runs the function in render mode on the ResourceList in
-// and returns its items.
-func renderStream(t *testing.T, in string) []*yaml.RNode {
+// rendered runs the function in render mode and returns its items.
+func rendered(t *testing.T) []*yaml.RNode {
 	t.Helper()
 	var out bytes.Buffer
-	rw := &kio.ByteReadWriter{Reader: strings.NewReader(in), Writer: &out, KeepReaderAnnotations: true}
+	rw := &kio.ByteReadWriter{Reader: strings.NewReader(spec), Writer: &out, KeepReaderAnnotations: true}
 	require.NoError(t, framework.Execute(processor.Processor{}, rw))
 	items, err := (&kio.ByteReader{Reader: &out}).Read()
 	require.NoError(t, err)
@@ -61,14 +53,6 @@ func find(items []*yaml.RNode, kind, name string) *yaml.RNode {
 func set(t *testing.T, n *yaml.RNode, value string, path ...string) {
 	t.Helper()
 	require.NoError(t, n.PipeE(yaml.LookupCreate(yaml.ScalarNode, path...), yaml.FieldSetter{StringValue: value}))
-}
-
-// setting is a breakIt that sets one field of one object.
-func setting(kind, name, value string, path ...string) func(*testing.T, []*yaml.RNode) []*yaml.RNode {
-	return func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
-		set(t, find(items, kind, name), value, path...)
-		return items
-	}
 }
 
 func drop(items []*yaml.RNode, kind, name string) []*yaml.RNode {
@@ -103,24 +87,36 @@ func TestCheck(t *testing.T) {
 			kind:    "StatefulSet", path: "spec.serviceName", words: `the stream holds no Service of that name`,
 		},
 		"headless Service publishes only ready members": {
-			breakIt: setting("Service", "zk-headless", "false", "spec", "publishNotReadyAddresses"),
-			kind:    "Service", path: "spec.publishNotReadyAddresses", words: "set it to true",
+			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
+				set(t, find(items, "Service", "zk-headless"), "false", "spec", "publishNotReadyAddresses")
+				return items
+			},
+			kind: "Service", path: "spec.publishNotReadyAddresses", words: "set it to true",
 		},
 		"replicas patched": {
-			breakIt: setting("StatefulSet", "zk", "5", "spec", "replicas"),
-			kind:    "StatefulSet", path: "spec.replicas", words: `is 5, but zoo.cfg in ConfigMap "zk-config" lists 3 servers`,
+			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
+				set(t, find(items, "StatefulSet", "zk"), "5", "spec", "replicas")
+				return items
+			},
+			kind: "StatefulSet", path: "spec.replicas", words: `is 5, but zoo.cfg in ConfigMap "zk-config" lists 3 servers`,
 		},
 		"created StorageClass dropped": {
 			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode { return drop(items, "StorageClass", "local") },
 			kind:    "StatefulSet", path: "spec.volumeClaimTemplates[0].spec.storageClassName", words: "asks the function to create that StorageClass",
 		},
 		"PDB selector changed": {
-			breakIt: setting("PodDisruptionBudget", "zk", "other", "spec", "selector", "matchLabels", "app.kubernetes.io/instance"),
-			kind:    "PodDisruptionBudget", path: "spec.selector", words: "protects no member",
+			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
+				set(t, find(items, "PodDisruptionBudget", "zk"), "other", "spec", "selector", "matchLabels", "app.kubernetes.io/instance")
+				return items
+			},
+			kind: "PodDisruptionBudget", path: "spec.selector", words: "protects no member",
 		},
 		"static volume moved to another namespace": {
-			breakIt: setting("PersistentVolume", "prod-zk-data-0", "staging", "spec", "claimRef", "namespace"),
-			kind:    "PersistentVolume", path: "spec.claimRef.namespace", words: `creates its claims in "prod"`,
+			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
+				set(t, find(items, "PersistentVolume", "prod-zk-data-0"), "staging", "spec", "claimRef", "namespace")
+				return items
+			},
+			kind: "PersistentVolume", path: "spec.claimRef.namespace", words: `creates its claims in "prod"`,
 		},
 		"name too long after a prefix": {
 			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
@@ -130,8 +126,11 @@ func TestCheck(t *testing.T) {
 			kind: "StatefulSet", path: "metadata.name", words: "at most 52 fit",
 		},
 		"StatefulSet unreadable": {
-			breakIt: setting("StatefulSet", "zk", "many", "spec", "replicas"),
-			kind:    "StatefulSet", words: "cannot read it as a StatefulSet",
+			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
+				set(t, find(items, "StatefulSet", "zk"), "many", "spec", "replicas")
+				return items
+			},
+			kind: "StatefulSet", words: "cannot read it as a StatefulSet",
 		},
 		"spec never rendered": {
 			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {

@@ -1,22 +1,43 @@
 package consistency_test
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/consistency"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
-const securedSpec = specList + `    security:
+const securedSpec = `apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+- apiVersion: zookeeper-fn.dev/v1alpha1
+  kind: ZookeeperSpec
+  metadata: {name: zk, namespace: prod}
+  spec:
+    security:
       tls:
         certManager: {issuerRef: {name: ca, kind: ClusterIssuer}}
         client: {enabled: true}
         quorum: {enabled: true}
 `
+
+func renderedSecured(t *testing.T) []*yaml.RNode {
+	t.Helper()
+	var out bytes.Buffer
+	rw := &kio.ByteReadWriter{Reader: strings.NewReader(securedSpec), Writer: &out, KeepReaderAnnotations: true}
+	require.NoError(t, framework.Execute(processor.Processor{}, rw))
+	items, err := (&kio.ByteReader{Reader: &out}).Read()
+	require.NoError(t, err)
+	return items
+}
 
 // resultAt finds an error result on kind/name at field path.
 func resultAt(rs framework.Results, kind, name, path string) *framework.Result {
@@ -29,12 +50,12 @@ func resultAt(rs framework.Results, kind, name, path string) *framework.Result {
 }
 
 func TestCheckSecured(t *testing.T) {
-	items := renderStream(t, securedSpec)
+	items := renderedSecured(t)
 	require.NotNil(t, find(items, "Certificate", "zk-tls"), "the secured spec renders a Certificate")
 	assert.Empty(t, consistency.Check(items), "a fresh rendering is consistent")
 
 	// A Certificate edited (or generated elsewhere) without one member.
-	items = renderStream(t, securedSpec)
+	items = renderedSecured(t)
 	cert := find(items, "Certificate", "zk-tls")
 	dns, err := cert.Pipe(yaml.Lookup("spec", "dnsNames"))
 	require.NoError(t, err)
@@ -45,7 +66,7 @@ func TestCheckSecured(t *testing.T) {
 
 	// namePrefix applied after rendering: the StatefulSet's pods are now
 	// p-zk-<i>, the Certificate still names zk-<i>.
-	items = renderStream(t, securedSpec)
+	items = renderedSecured(t)
 	for _, it := range items {
 		if it.GetKind() != "ZookeeperSpec" {
 			require.NoError(t, it.SetName("p-"+it.GetName()))
@@ -57,7 +78,7 @@ func TestCheckSecured(t *testing.T) {
 	assert.Contains(t, r.Message, "p-zk-0.p-zk-headless.prod.svc.cluster.local")
 
 	// A NetworkPolicy patched to the plaintext port only.
-	items = renderStream(t, securedSpec)
+	items = renderedSecured(t)
 	np := find(items, "NetworkPolicy", "zk")
 	require.NoError(t, np.PipeE(yaml.Lookup("spec"), yaml.SetField("ingress", yaml.MustParse("- ports: [{port: 2181, protocol: TCP}]"))))
 	r = resultAt(consistency.Check(items), "NetworkPolicy", "zk", "spec.ingress")
