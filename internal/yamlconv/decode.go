@@ -9,7 +9,6 @@ import (
 	"io"
 	"reflect"
 	"strconv"
-	"strings"
 )
 
 // DecodeJSON is json.Unmarshal(data, v) for a pointer v to a struct,
@@ -152,7 +151,7 @@ func stringInto(v reflect.Value, s string) error {
 	switch {
 	case v.Kind() == reflect.String && v.Type() != numberType:
 		v.SetString(s)
-	case v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8 && isBytes(v.Type()):
+	case v.Kind() == reflect.Slice && isBytes(v.Type()):
 		b, err := base64.StdEncoding.DecodeString(s)
 		if err != nil {
 			return err
@@ -189,130 +188,4 @@ func numberInto(v reflect.Value, n json.Number) error {
 		return errSlow
 	}
 	return nil
-}
-
-// composite decodes an object into a struct or a map with string keys,
-// and an array into a slice or an array.
-func (d decoder) composite(v reflect.Value, open json.Delim) error {
-	switch {
-	case open == '{' && v.Kind() == reflect.Struct:
-		return d.object(v)
-	case open == '{' && v.Kind() == reflect.Map && v.Type().Key().Kind() == reflect.String &&
-		!implements(v.Type().Key(), textUnmarshalerType):
-		return d.mapping(v)
-	case open == '[' && v.Kind() == reflect.Slice:
-		return d.slice(v)
-	}
-	return errSlow
-}
-
-func (d decoder) object(v reflect.Value) error {
-	fields := cachedFields(v.Type())
-	for d.dec.More() {
-		key, err := d.key()
-		if err != nil {
-			return err
-		}
-		f := lookup(fields, key)
-		if f == nil {
-			var skip json.RawMessage
-			if err := d.dec.Decode(&skip); err != nil {
-				return err
-			}
-			continue
-		}
-		if f.quoted {
-			return errSlow
-		}
-		fv, err := settableField(v, f.index)
-		if err != nil {
-			return err
-		}
-		if err := d.value(fv); err != nil {
-			return err
-		}
-	}
-	_, err := d.dec.Token() // '}'
-	return err
-}
-
-func (d decoder) key() (string, error) {
-	tok, err := d.dec.Token()
-	if err != nil {
-		return "", err
-	}
-	return tok.(string), nil
-}
-
-// lookup finds a member as encoding/json does: the exact name, else the
-// first whose name matches ignoring case.
-func lookup(fields []field, key string) *field {
-	for i := range fields {
-		if fields[i].name == key {
-			return &fields[i]
-		}
-	}
-	for i := range fields {
-		if strings.EqualFold(fields[i].name, key) {
-			return &fields[i]
-		}
-	}
-	return nil
-}
-
-// settableField follows index, allocating nil embedded pointers.
-func settableField(v reflect.Value, index []int) (reflect.Value, error) {
-	for _, i := range index {
-		if v.Kind() == reflect.Pointer {
-			if v.IsNil() {
-				if !v.CanSet() {
-					return v, errSlow
-				}
-				v.Set(reflect.New(v.Type().Elem()))
-			}
-			v = v.Elem()
-		}
-		v = v.Field(i)
-	}
-	return v, nil
-}
-
-func (d decoder) mapping(v reflect.Value) error {
-	t := v.Type()
-	if v.IsNil() {
-		v.Set(reflect.MakeMap(t))
-	}
-	for d.dec.More() {
-		key, err := d.key()
-		if err != nil {
-			return err
-		}
-		elem := reflect.New(t.Elem()).Elem()
-		if err := d.value(elem); err != nil {
-			return err
-		}
-		v.SetMapIndex(reflect.ValueOf(key).Convert(t.Key()), elem)
-	}
-	_, err := d.dec.Token() // '}'
-	return err
-}
-
-func (d decoder) slice(v reflect.Value) error {
-	v.SetLen(0)
-	i := 0
-	for ; d.dec.More(); i++ {
-		if i >= v.Cap() {
-			v.Set(reflect.Append(v, reflect.New(v.Type().Elem()).Elem()))
-		} else {
-			v.SetLen(i + 1)
-		}
-		if err := d.value(v.Index(i)); err != nil {
-			return err
-		}
-	}
-	if i == 0 {
-		v.Set(reflect.MakeSlice(v.Type(), 0, 0))
-	}
-	_, err := d.dec.Token() // ']'
-	return err
 }
