@@ -75,6 +75,13 @@ var (
 )
 
 func howOf(t reflect.Type) how {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Struct, reflect.Interface:
+	default:
+		if t.PkgPath() == "" {
+			return byKind // string, []string, map[string]string...: no methods, nor has a pointer to them
+		}
+	}
 	if h, ok := howCache.Load(t); ok {
 		return h.(how)
 	}
