@@ -149,9 +149,18 @@ func writeResourceList(w io.Writer, apiVersion string, items []*yaml.RNode, fc, 
 		}
 	}
 	one := &yaml.Node{Kind: yaml.SequenceNode, Content: make([]*yaml.Node, 1)}
+	var scratch []byte
 	for i, it := range items {
+		final := last && i == len(items)-1
+		if b, ok := appendItem(scratch[:0], it.YNode()); ok && !final {
+			scratch = b
+			if _, err := bw.Write(b); err != nil {
+				return err
+			}
+			continue
+		}
 		one.Content[0] = it.YNode()
-		if err := encode(bw, one, last && i == len(items)-1); err != nil {
+		if err := encode(bw, one, final); err != nil {
 			return err
 		}
 	}
