@@ -152,7 +152,10 @@ func writeResourceList(w io.Writer, apiVersion string, items []*yaml.RNode, fc, 
 	var scratch []byte
 	for i, it := range items {
 		final := last && i == len(items)-1
-		if b, ok := appendItem(scratch[:0], it.YNode()); ok && !final {
+		// go-yaml ends the stream with "..." only after an open-ended
+		// scalar, which appendItem never writes: the last item may take
+		// it too.
+		if b, ok := appendItem(scratch[:0], it.YNode()); ok {
 			scratch = b
 			if _, err := bw.Write(b); err != nil {
 				return err

@@ -12,6 +12,9 @@ import (
 // block mappings and sequences of scalars that are plain, double-quoted
 // or literal blocks, without comments, anchors, flow styles or custom
 // tags. For anything else it reports false, and the caller uses go-yaml.
+// Nothing it writes leaves the stream open-ended (a root-level plain
+// scalar, a "|+" block), so go-yaml would close the stream after it with
+// nothing more.
 //
 // go-yaml's emitter keeps every event of a document and analyses every
 // scalar byte by byte: writing the output was the largest part of what a

@@ -12,12 +12,13 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// goYAML is what writeResourceList writes for item n with go-yaml.
-func goYAML(t *testing.T, n *yaml.Node) []byte {
+// goYAML is what writeResourceList writes for item n with go-yaml, as
+// the stream's last piece or not.
+func goYAML(t *testing.T, n *yaml.Node, final bool) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	one := &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{n}}
-	if err := encode(&buf, one, false); err != nil {
+	if err := encode(&buf, one, final); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -29,8 +30,10 @@ func checkItem(t *testing.T, name string, n *yaml.Node) bool {
 	if !ok {
 		return false
 	}
-	if want := goYAML(t, n); !bytes.Equal(got, want) {
-		t.Fatalf("%s: appendItem wrote\n%s\ngo-yaml wrote\n%s", name, got, want)
+	for _, final := range []bool{false, true} {
+		if want := goYAML(t, n, final); !bytes.Equal(got, want) {
+			t.Fatalf("%s: appendItem wrote\n%s\ngo-yaml wrote (final %v)\n%s", name, got, final, want)
+		}
 	}
 	return true
 }
