@@ -140,7 +140,12 @@ func writeResourceList(w io.Writer, apiVersion string, items []*yaml.RNode, fc, 
 	// Only the last piece ends the stream: go-yaml closes an open-ended
 	// block scalar at the end of the stream with "...".
 	last := fc == nil && results == nil
-	if err := encode(bw, header, last && len(items) == 0); err != nil {
+	var hw itemWriter
+	if len(items) > 0 && hw.plainString(apiVersion) { // as go-yaml writes the header
+		if _, err := bw.WriteString("apiVersion: " + apiVersion + "\nkind: " + kio.ResourceListKind + "\n"); err != nil {
+			return err
+		}
+	} else if err := encode(bw, header, last && len(items) == 0); err != nil {
 		return err
 	}
 	if len(items) > 0 {
