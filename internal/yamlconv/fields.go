@@ -49,6 +49,9 @@ func cachedFields(t reflect.Type) []field {
 // typeFields in Go's encoding/json (Go 1.26, BSD licence) line for line,
 // without building encoders.
 func typeFields(t reflect.Type) []field {
+	if fields, ok := flatFields(t); ok {
+		return fields
+	}
 	current, next := []field{}, []field{{index: nil}}
 	nextTypes := []reflect.Type{t}
 	var count, nextCount map[reflect.Type]int
@@ -104,6 +107,36 @@ func typeFields(t reflect.Type) []field {
 		return fields // already in field order, and no name to arbitrate
 	}
 	return dominantFields(fields)
+}
+
+// flatFields is typeFields for the common struct that embeds nothing:
+// its fields in order, one allocation for all their indexes. It declines
+// (false) when a field is embedded or two share a name.
+func flatFields(t reflect.Type) ([]field, bool) {
+	n := t.NumField()
+	fields := make([]field, 0, n)
+	index := make([]int, n)
+	for i := range n {
+		sf := t.Field(i)
+		if sf.Anonymous {
+			return nil, false
+		}
+		tag := sf.Tag.Get("json")
+		if !sf.IsExported() || tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if !validTag(name) {
+			name = ""
+		}
+		typ := sf.Type
+		if typ.Name() == "" && typ.Kind() == reflect.Pointer {
+			typ = typ.Elem()
+		}
+		index[i] = i
+		fields = append(fields, newField(sf, name, opts, index[i:i+1:i+1], typ))
+	}
+	return fields, uniqueNames(fields)
 }
 
 func uniqueNames(fields []field) bool {

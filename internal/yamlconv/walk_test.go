@@ -62,6 +62,7 @@ type edgeCases struct {
 	ZeroPtr    *metav1.Time `json:"zeroPtr,omitzero"`
 	ZeroPlain  [2]int       `json:"zeroPlain,omitzero"`
 	ZeroOwn    smallIsZero  `json:"zeroOwn,omitzero"`
+	Dups       dupNames     `json:"dups"`
 	ZeroOwnP   *smallIsZero `json:"zeroOwnP,omitzero"`
 	Skip       string       `json:"-"`
 	Dash       string       `json:"-,"`
@@ -84,6 +85,15 @@ type edgeCases struct {
 	IOS        intstr.IntOrString   `json:"ios"`
 	Status     map[string]any       `json:"status,omitempty"`
 	unexported int
+}
+
+// dupNames has two fields named x at the same depth, both tagged:
+// encoding/json writes neither.
+type dupNames struct {
+	A string `json:"x"`
+	B string `json:"x"`
+	C string `json:"y"`
+	D string
 }
 
 // smallIsZero is zero, to omitzero, below 100: its IsZero decides, not
