@@ -87,13 +87,12 @@ type edgeCases struct {
 	unexported int
 }
 
-// dupNames has two fields named x at the same depth, both tagged:
-// encoding/json writes neither.
+// dupNames has two fields named X at the same depth: encoding/json
+// writes the tagged one.
 type dupNames struct {
-	A string `json:"x"`
-	B string `json:"x"`
+	X string
+	Y string `json:"X"`
 	C string `json:"y"`
-	D string
 }
 
 // smallIsZero is zero, to omitzero, below 100: its IsZero decides, not
