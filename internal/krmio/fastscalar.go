@@ -71,37 +71,27 @@ func parsesAsNumber(s string) bool {
 
 // doubleQuoted writes "s", escaping '"' and '\' as go-yaml does; other
 // characters it would escape send s to go-yaml.
-func (w *itemWriter) doubleQuoted(s string) bool {
-	w.b = append(w.b, '"')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"' || c == '\\':
-			w.b = append(w.b, '\\', c)
-		case c < 0x20 || c > 0x7e:
-			return false
-		default:
-			w.b = append(w.b, c)
-		}
-	}
-	w.b = append(w.b, '"')
-	return true
-}
+func (w *itemWriter) doubleQuoted(s string) bool { return w.quoted(s, '"') }
 
 // singleQuoted writes 's' with each ' doubled, as go-yaml does for a
 // printable ASCII line (others it may write double-quoted).
-func (w *itemWriter) singleQuoted(s string) bool {
-	w.b = append(w.b, '\'')
+func (w *itemWriter) singleQuoted(s string) bool { return w.quoted(s, '\'') }
+
+func (w *itemWriter) quoted(s string, q byte) bool {
+	w.b = append(w.b, q)
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case c == '\'':
-			w.b = append(w.b, '\'', '\'')
 		case c < 0x20 || c > 0x7e:
 			return false
+		case c == '\'' && q == '\'':
+			w.b = append(w.b, '\'', '\'')
+		case (c == '"' || c == '\\') && q == '"':
+			w.b = append(w.b, '\\', c)
 		default:
 			w.b = append(w.b, c)
 		}
 	}
-	w.b = append(w.b, '\'')
+	w.b = append(w.b, q)
 	return true
 }
 

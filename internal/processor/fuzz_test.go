@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -81,25 +79,7 @@ func addStreamSeeds(f *testing.F) {
 // bad-input catalogue and the golden inputs.
 func repoInputs(t testing.TB) map[string][]byte {
 	t.Helper()
-	inputs := map[string][]byte{}
-	for _, pattern := range []string{
-		"../../testdata/fuzz/process/*.yaml",
-		"../../testdata/hostile/*/input.yaml",
-		"../../testdata/golden/*/input.yaml",
-	} {
-		files, err := filepath.Glob(pattern)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, file := range files {
-			b, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			inputs[file] = b
-		}
-	}
-	return inputs
+	return krmtest.Files(t, "../../testdata/fuzz/process/*.yaml", "../../testdata/hostile/*/input.yaml", "../../testdata/golden/*/input.yaml")
 }
 
 func fuzzExecute(in []byte) ([]byte, error) {

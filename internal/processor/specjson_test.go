@@ -2,11 +2,9 @@ package processor
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"sigs.k8s.io/kustomize/kyaml/kio"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmtest"
 )
 
 // TestSpecJSONMatchesMarshalJSON: for every item of every input stream
@@ -14,38 +12,17 @@ import (
 // keys, tags, odd scalars), specJSON gives kyaml's MarshalJSON bytes, or
 // an error when it does.
 func TestSpecJSONMatchesMarshalJSON(t *testing.T) {
-	var files []string
-	for _, g := range []string{"golden/*/*.yaml", "hostile/*/*.yaml", "fuzz/process/*.yaml", "kustomize/*/*.yaml"} {
-		m, err := filepath.Glob("../../testdata/" + g)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, m...)
+	items := krmtest.Items(t, "../../testdata/golden/*/*.yaml", "../../testdata/hostile/*/*.yaml",
+		"../../testdata/fuzz/process/*.yaml", "../../testdata/kustomize/*/*.yaml")
+	if len(items) < 100 {
+		t.Fatalf("only %d items in the repository's inputs", len(items))
 	}
-	items := 0
-	for _, f := range append(files, "tricky") {
-		b, err := os.ReadFile(f)
-		if f == "tricky" {
-			b, err = []byte(tricky), nil
+	for i, it := range append(items, krmtest.StreamItems("tricky", []byte(tricky))...) {
+		want, wantErr := it.Node.MarshalJSON()
+		got, err := specJSON(it.Node)
+		if (err != nil) != (wantErr != nil) || !bytes.Equal(got, want) {
+			t.Errorf("%s: item %d: specJSON %s (%v), MarshalJSON %s (%v)", it.File, i, got, err, want, wantErr)
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(b), OmitReaderAnnotations: true}).Read()
-		if err != nil {
-			continue
-		}
-		for _, n := range nodes {
-			items++
-			want, wantErr := n.MarshalJSON()
-			got, err := specJSON(n)
-			if (err != nil) != (wantErr != nil) || !bytes.Equal(got, want) {
-				t.Errorf("%s: item %d: specJSON %s (%v), MarshalJSON %s (%v)", f, items, got, err, want, wantErr)
-			}
-		}
-	}
-	if items < 100 {
-		t.Fatalf("only %d items in the repository's inputs", items)
 	}
 }
 
