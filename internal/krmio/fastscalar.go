@@ -9,7 +9,8 @@ import (
 // string (go-yaml quotes what its resolver takes for a null, bool,
 // number or timestamp) and has no indicator that needs quotes. The test
 // is stricter than go-yaml's: printable ASCII only, starting with a
-// letter, a digit, '/' or a dash and a letter; any doubt returns false.
+// letter, a digit, one of "/($_;" or a dash and a letter; any doubt
+// returns false.
 func (w *itemWriter) plainString(s string) bool {
 	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' || s[len(s)-1] == ':' {
 		return false
@@ -20,7 +21,9 @@ func (w *itemWriter) plainString(s string) bool {
 	}
 	letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 	digit := '0' <= c && c <= '9'
-	if !letter && (!digit || s[0] == '-') && s[0] != '/' {
+	// Neither indicators nor anything go-yaml's resolver looks at.
+	other := s[0] != '-' && strings.IndexByte("/($_;", s[0]) >= 0
+	if !letter && (!digit || s[0] == '-') && !other {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
