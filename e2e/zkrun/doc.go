@@ -21,16 +21,19 @@
 // Enter returns the Sandbox:
 //
 //	func TestX(t *testing.T) {
-//		if zkrun.InSandbox() {
-//			var out string
-//			sb := zkrun.Enter(t, &out)
-//			e := sb.NewEnsemble(t, zkrun.Parse(t, []byte(out)), zkrun.Options{})
-//			e.StartAll(t, 4*time.Minute)
-//			e.Write(t, e.Members[0], "/a", "1")
+//		if zkrun.Sandboxed(t, inSandbox) {
 //			return
 //		}
 //		out := render(t)
 //		zkrun.Reexec(t, out, zkrun.Parse(t, []byte(out)))
+//	}
+//
+//	func inSandbox(t *testing.T) {
+//		var out string
+//		sb := zkrun.Enter(t, &out)
+//		e := sb.NewEnsemble(t, zkrun.Parse(t, []byte(out)), zkrun.Options{})
+//		e.StartAll(t, 4*time.Minute)
+//		e.Write(t, e.Members[0], "/a", "1")
 //	}
 //
 // When a test fails, each ensemble prints its diagnostics (Diagnose)

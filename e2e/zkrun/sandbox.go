@@ -48,6 +48,22 @@ type sandboxFile struct {
 // started inside the sandbox.
 func InSandbox() bool { return os.Getenv(envSandbox) != "" }
 
+// Sandboxed is a real-ZooKeeper test's first line: inside the sandbox it
+// runs inside (which calls Enter) and reports true, and the test returns;
+// on the host it reports false, and the test renders and calls Reexec.
+//
+//	if zkrun.Sandboxed(t, inSandbox) {
+//		return
+//	}
+func Sandboxed(t *testing.T, inside func(*testing.T)) bool {
+	t.Helper()
+	if !InSandbox() {
+		return false
+	}
+	inside(t)
+	return true
+}
+
 // Reexec runs the calling test again inside the sandbox and fails when
 // that run fails. input (any JSON value) is what the sandboxed run gets
 // from Enter; rendered are the outputs it will run, whose volume mount
