@@ -11,8 +11,9 @@
 // ZooKeeper suite (e2e/zookeeper, e2e/backup, e2e/monitoring, e2e/tls,
 // e2e/properties, e2e/bitnami/migrate, e2e/scaling) uses it; the scaling
 // suite runs its members with its own StatefulSet controller on zkrun's
-// sandbox, network slots (Sandbox.MemberNetns) and container.sh
-// (Sandbox.Repo).
+// sandbox, network slots (Sandbox.MemberNetns), image home
+// (Sandbox.ImageHome, Sandbox.ContainerEnv) and container runner
+// (Sandbox.ContainerArgs).
 //
 // Everything runs inside a sandbox (unshare --net --mount --pid and
 // hack/zookeeper/sandbox.sh): the host's network and mounts are never

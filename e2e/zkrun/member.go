@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -108,8 +107,7 @@ func (m *Member) containerArgs(t testing.TB, c corev1.Container) []string {
 	}
 	e := m.e
 	u := e.user(c)
-	args := []string{"netns", "exec", m.netns, "unshare", "--mount", "--uts", "--propagation", "private", "--",
-		filepath.Join(e.sb.repo, "hack", "zookeeper", "container.sh"), m.Pod, strconv.FormatBool(u.roRoot), strings.Join(u.setpriv(), ",")}
+	ct := Container{Netns: m.netns, Pod: m.Pod, ReadOnlyRoot: u.roRoot, User: u.setpriv()}
 	for _, vm := range c.VolumeMounts {
 		if vm.SubPath != "" {
 			t.Fatalf("volumeMount %s of %s uses subPath, which zkrun does not handle", vm.Name, c.Name)
@@ -123,11 +121,9 @@ func (m *Member) containerArgs(t testing.TB, c corev1.Container) []string {
 		if vm.ReadOnly || e.readOnlyVolume(vm.Name) {
 			mode = "ro"
 		}
-		args = append(args, m.VolumeDir(t, vm.Name)+":"+filepath.Clean(vm.MountPath)+":"+mode)
+		ct.Mounts = append(ct.Mounts, m.VolumeDir(t, vm.Name)+":"+filepath.Clean(vm.MountPath)+":"+mode)
 	}
-	args = append(args, "--")
-	args = append(args, c.Command...)
-	return append(args, c.Args...)
+	return e.sb.ContainerArgs(ct, append(append([]string{}, c.Command...), c.Args...)...)
 }
 
 // Start runs container name in the background; its output goes to

@@ -92,7 +92,8 @@ func Reexec(t *testing.T, input any, rendered ...*Rendered) {
 	if out, _, err := Run(time.Minute, nil, nil, "cp", "-a", filepath.Join(root, "hack", "zookeeper"), filepath.Join(repo, "hack")); err != nil {
 		t.Fatalf("copy hack/zookeeper into the scratch directory: %v\n%s", err, out)
 	}
-	Must(t, "chmod", "-R", "a+rX", repo)
+	layImage(t, work, repo)
+	Must(t, "chmod", "-R", "a+rX", repo, filepath.Join(work, "image"))
 	raw, err := json.Marshal(input)
 	must0(t, err)
 	b, err := json.Marshal(sandboxFile{Repo: repo, ClientDir: clientDir, Input: raw})
@@ -188,15 +189,10 @@ func runPattern(t *testing.T) string {
 type Sandbox struct {
 	// Dir is the scratch directory: logs and volumes live below it.
 	Dir       string
-	repo      string
+	repo      string // the copy of hack/zookeeper's parent's parent
 	clientDir string
 	slots     slots
 }
-
-// Repo is the sandbox's copy of the repository's hack/zookeeper (the
-// members' container.sh, the stand-in zkServer.sh in bin/, log4j/), laid
-// out as in the repository: what a suite's own member runner uses.
-func (s *Sandbox) Repo() string { return s.repo }
 
 var (
 	sbOnce sync.Once
