@@ -125,18 +125,27 @@ func TestKptRender(t *testing.T) {
 	}
 }
 
+// evalForm is one way `kpt fn eval` runs the function: its environment
+// and flags.
+type evalForm struct {
+	name string
+	env  func(*testing.T) []string
+	flag []string
+}
+
+// evalForms are the binary on PATH and the image.
+func evalForms(t *testing.T) []evalForm {
+	return []evalForm{
+		{"exec", execEnv, []string{"--exec", "zookeeper-fn"}},
+		{"image", containerEnv, []string{"--image", image(t)}},
+	}
+}
+
 // `kpt fn eval` runs the function imperatively, without the pipeline, from
 // the binary and from the image.
 func TestKptEval(t *testing.T) {
 	want := topology(t, decodeDocs(t, prodExec(t)))
-	for _, tc := range []struct {
-		name string
-		env  func(*testing.T) []string
-		flag []string
-	}{
-		{"exec", execEnv, []string{"--exec", "zookeeper-fn"}},
-		{"image", containerEnv, []string{"--image", image(t)}},
-	} {
+	for _, tc := range evalForms(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := pkgCopy(t, "exec")
 			mustRun(t, cmd{env: tc.env(t), args: append([]string{kpt(t), "fn", "eval", dir}, tc.flag...)})
@@ -150,14 +159,7 @@ func TestKptEval(t *testing.T) {
 // and, after a hand edit that breaks the ensemble, fails with the field
 // path of the problem and changes nothing.
 func TestKptValidator(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		env  func(*testing.T) []string
-		flag []string
-	}{
-		{"exec", execEnv, []string{"--exec", "zookeeper-fn"}},
-		{"image", containerEnv, []string{"--image", image(t)}},
-	} {
+	for _, tc := range evalForms(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := pkgCopy(t, "exec")
 			o := kptRender(t, "exec", dir)
