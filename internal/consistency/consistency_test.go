@@ -30,11 +30,16 @@ items:
       persistentVolumes: {nodes: [n1, n2, n3], path: /mnt/zk}
 `
 
-// rendered runs the function in render mode and returns its items.
-func rendered(t *testing.T) []*yaml.RNode {
+// rendered runs the function in render mode on spec and returns its
+// items.
+func rendered(t *testing.T) []*yaml.RNode { return render(t, spec) }
+
+// render runs the function in render mode on a ResourceList and returns
+// its items.
+func render(t *testing.T, list string) []*yaml.RNode {
 	t.Helper()
 	var out bytes.Buffer
-	rw := &kio.ByteReadWriter{Reader: strings.NewReader(spec), Writer: &out, KeepReaderAnnotations: true}
+	rw := &kio.ByteReadWriter{Reader: strings.NewReader(list), Writer: &out, KeepReaderAnnotations: true}
 	require.NoError(t, framework.Execute(processor.Processor{}, rw))
 	items, err := (&kio.ByteReader{Reader: &out}).Read()
 	require.NoError(t, err)
@@ -53,6 +58,14 @@ func find(items []*yaml.RNode, kind, name string) *yaml.RNode {
 func set(t *testing.T, n *yaml.RNode, value string, path ...string) {
 	t.Helper()
 	require.NoError(t, n.PipeE(yaml.LookupCreate(yaml.ScalarNode, path...), yaml.FieldSetter{StringValue: value}))
+}
+
+// setAt breaks a stream by setting one field of one object to value.
+func setAt(kind, name, value string, path ...string) func(*testing.T, []*yaml.RNode) []*yaml.RNode {
+	return func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
+		set(t, find(items, kind, name), value, path...)
+		return items
+	}
 }
 
 func drop(items []*yaml.RNode, kind, name string) []*yaml.RNode {
@@ -87,36 +100,24 @@ func TestCheck(t *testing.T) {
 			kind:    "StatefulSet", path: "spec.serviceName", words: `the stream holds no Service of that name`,
 		},
 		"headless Service publishes only ready members": {
-			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
-				set(t, find(items, "Service", "zk-headless"), "false", "spec", "publishNotReadyAddresses")
-				return items
-			},
-			kind: "Service", path: "spec.publishNotReadyAddresses", words: "set it to true",
+			breakIt: setAt("Service", "zk-headless", "false", "spec", "publishNotReadyAddresses"),
+			kind:    "Service", path: "spec.publishNotReadyAddresses", words: "set it to true",
 		},
 		"replicas patched": {
-			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
-				set(t, find(items, "StatefulSet", "zk"), "5", "spec", "replicas")
-				return items
-			},
-			kind: "StatefulSet", path: "spec.replicas", words: `is 5, but zoo.cfg in ConfigMap "zk-config" lists 3 servers`,
+			breakIt: setAt("StatefulSet", "zk", "5", "spec", "replicas"),
+			kind:    "StatefulSet", path: "spec.replicas", words: `is 5, but zoo.cfg in ConfigMap "zk-config" lists 3 servers`,
 		},
 		"created StorageClass dropped": {
 			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode { return drop(items, "StorageClass", "local") },
 			kind:    "StatefulSet", path: "spec.volumeClaimTemplates[0].spec.storageClassName", words: "asks the function to create that StorageClass",
 		},
 		"PDB selector changed": {
-			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
-				set(t, find(items, "PodDisruptionBudget", "zk"), "other", "spec", "selector", "matchLabels", "app.kubernetes.io/instance")
-				return items
-			},
-			kind: "PodDisruptionBudget", path: "spec.selector", words: "protects no member",
+			breakIt: setAt("PodDisruptionBudget", "zk", "other", "spec", "selector", "matchLabels", "app.kubernetes.io/instance"),
+			kind:    "PodDisruptionBudget", path: "spec.selector", words: "protects no member",
 		},
 		"static volume moved to another namespace": {
-			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
-				set(t, find(items, "PersistentVolume", "prod-zk-data-0"), "staging", "spec", "claimRef", "namespace")
-				return items
-			},
-			kind: "PersistentVolume", path: "spec.claimRef.namespace", words: `creates its claims in "prod"`,
+			breakIt: setAt("PersistentVolume", "prod-zk-data-0", "staging", "spec", "claimRef", "namespace"),
+			kind:    "PersistentVolume", path: "spec.claimRef.namespace", words: `creates its claims in "prod"`,
 		},
 		"name too long after a prefix": {
 			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
@@ -126,11 +127,8 @@ func TestCheck(t *testing.T) {
 			kind: "StatefulSet", path: "metadata.name", words: "at most 52 fit",
 		},
 		"StatefulSet unreadable": {
-			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
-				set(t, find(items, "StatefulSet", "zk"), "many", "spec", "replicas")
-				return items
-			},
-			kind: "StatefulSet", words: "cannot read it as a StatefulSet",
+			breakIt: setAt("StatefulSet", "zk", "many", "spec", "replicas"),
+			kind:    "StatefulSet", words: "cannot read it as a StatefulSet",
 		},
 		"spec never rendered": {
 			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
