@@ -3,8 +3,10 @@
 package delivery
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -66,8 +68,8 @@ func kptRender(t *testing.T, form, dir string, extra ...string) outcome {
 func TestKptPackagesDifferOnlyInWiring(t *testing.T) {
 	root := harness.Root(t)
 	exec, img := snapshot(t, filepath.Join(root, "examples/kpt/exec")), snapshot(t, filepath.Join(root, "examples/kpt/image"))
-	require.ElementsMatch(t, []string{"Kptfile", "namespace.yaml", "zookeeper.yaml"}, keys(exec))
-	require.ElementsMatch(t, keys(exec), keys(img))
+	require.ElementsMatch(t, []string{"Kptfile", "namespace.yaml", "zookeeper.yaml"}, slices.Collect(maps.Keys(exec)))
+	require.ElementsMatch(t, slices.Collect(maps.Keys(exec)), slices.Collect(maps.Keys(img)))
 	require.Equal(t, exec["zookeeper.yaml"], img["zookeeper.yaml"])
 	require.Equal(t, exec["namespace.yaml"], img["namespace.yaml"])
 	prodNS, err := os.ReadFile(filepath.Join(root, "overlays/prod/namespace.yaml"))
@@ -89,14 +91,6 @@ func TestKptPackagesDifferOnlyInWiring(t *testing.T) {
 	require.Equal(t, []map[string]any{{"image": image(t), "configMap": validate}}, steps(img["Kptfile"], "validators"))
 }
 
-func keys(m map[string]string) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
 // `kpt fn render` of either package writes overlays/prod's topology next
 // to the spec, and a second render changes nothing.
 func TestKptRender(t *testing.T) {
@@ -116,8 +110,8 @@ func TestKptRender(t *testing.T) {
 			require.NoError(t, o.err, "second kpt fn render:\n%s", o.stderr)
 			require.Equal(t, files, snapshot(t, dir), "the second render changed the package")
 
-			require.Contains(t, keys(files), generatedFile, "the function must write its objects beside the spec")
-			require.ElementsMatch(t, []string{"Kptfile", "namespace.yaml", "zookeeper.yaml", generatedFile}, keys(files),
+			require.Contains(t, files, generatedFile, "the function must write its objects beside the spec")
+			require.ElementsMatch(t, []string{"Kptfile", "namespace.yaml", "zookeeper.yaml", generatedFile}, slices.Collect(maps.Keys(files)),
 				"render wrote files the package does not expect")
 			generated := topology(t, decodeDocs(t, []byte(files[generatedFile])))
 			require.Contains(t, generated, "StatefulSet zookeeper-prod/zk")
