@@ -15,13 +15,8 @@ import (
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
-const spec = `apiVersion: config.kubernetes.io/v1
-kind: ResourceList
-items:
-- apiVersion: zookeeper-fn.dev/v1alpha1
-  kind: ZookeeperSpec
-  metadata: {name: zk, namespace: prod}
-  spec:
+// spec is the body of the ZookeeperSpec the checks break (render).
+const spec = `
     replicas: 3
     placement: {antiAffinity: required}
     storage:
@@ -34,10 +29,13 @@ items:
 // items.
 func rendered(t *testing.T) []*yaml.RNode { return render(t, spec) }
 
-// render runs the function in render mode on a ResourceList and returns
+// render runs the function in render mode on the ZookeeperSpec zk in
+// namespace prod whose spec is body (lines indented by four) and returns
 // its items.
-func render(t *testing.T, list string) []*yaml.RNode {
+func render(t *testing.T, body string) []*yaml.RNode {
 	t.Helper()
+	list := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n" +
+		"- apiVersion: zookeeper-fn.dev/v1alpha1\n  kind: ZookeeperSpec\n  metadata: {name: zk, namespace: prod}\n  spec:" + body
 	var out bytes.Buffer
 	rw := &kio.ByteReadWriter{Reader: strings.NewReader(list), Writer: &out, KeepReaderAnnotations: true}
 	require.NoError(t, framework.Execute(processor.Processor{}, rw))

@@ -11,13 +11,8 @@ import (
 	"github.com/zookeeper-fn/zookeeper-fn/internal/consistency"
 )
 
-const securedSpec = `apiVersion: config.kubernetes.io/v1
-kind: ResourceList
-items:
-- apiVersion: zookeeper-fn.dev/v1alpha1
-  kind: ZookeeperSpec
-  metadata: {name: zk, namespace: prod}
-  spec:
+// securedSpec is the body of a ZookeeperSpec with TLS on both ports.
+const securedSpec = `
     security:
       tls:
         certManager: {issuerRef: {name: ca, kind: ClusterIssuer}}
