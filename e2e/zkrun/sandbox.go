@@ -6,10 +6,11 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -162,12 +163,7 @@ func mountDirs(t *testing.T, rendered []*Rendered) []string {
 			seen[top] = true
 		}
 	}
-	var out []string
-	for d := range seen {
-		out = append(out, d)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // topLevel is the top-level directory of the absolute path p.
