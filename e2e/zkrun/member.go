@@ -8,11 +8,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
 )
 
 // Member is one pod of the StatefulSet: its own network namespace and
@@ -132,30 +133,19 @@ func (m *Member) Start(t testing.TB, name string) *Proc {
 	t.Helper()
 	c := m.e.R.Container(t, name)
 	args := m.containerArgs(t, c)
-	p := &Proc{Name: name, Log: m.LogPath(name), done: make(chan struct{})}
-	log, err := os.OpenFile(p.Log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	must0(t, err)
-	m.starts++
-	fmt.Fprintf(log, "\n===== start %d of %s/%s: %s =====\n", m.starts, m.Pod, name, strings.Join(append(c.Command, c.Args...), " "))
 	cmd := exec.Command("ip", args...)
 	cmd.Env = m.Env(t, name)
 	cmd.Dir = "/"
 	if c.WorkingDir != "" {
 		cmd.Dir = c.WorkingDir
 	}
-	cmd.Stdout, cmd.Stderr = log, log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		log.Close()
+	m.starts++
+	head := fmt.Sprintf("\n===== start %d of %s/%s: %s =====\n", m.starts, m.Pod, name, strings.Join(append(append([]string{}, c.Command...), c.Args...), " "))
+	hp, err := harness.StartProc(cmd, m.LogPath(name), head)
+	if err != nil {
 		t.Fatalf("start %s/%s: %v", m.Pod, name, err)
 	}
-	p.cmd = cmd
-	go func() {
-		_ = cmd.Wait()
-		p.exit = cmd.ProcessState.ExitCode()
-		log.Close()
-		close(p.done)
-	}()
+	p := &Proc{Proc: hp, Name: name}
 	m.procs[name] = p
 	return p
 }

@@ -83,16 +83,3 @@ func writeFile(t testing.TB, path, content string, mode os.FileMode) {
 	must0(t, os.WriteFile(path, []byte(content), mode))
 	must0(t, os.Chmod(path, mode))
 }
-
-// tail is the last n lines of a file, or a note saying why there are none.
-func tail(path string, n int) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Sprintf("(%v)", err)
-	}
-	all := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(all) > n {
-		all = all[len(all)-n:]
-	}
-	return strings.Join(all, "\n")
-}
