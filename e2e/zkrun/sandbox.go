@@ -202,7 +202,7 @@ func Enter(t *testing.T, in any) *Sandbox {
 	t.Helper()
 	work := os.Getenv(envSandbox)
 	if work == "" || os.Getpid() != 1 {
-		t.Fatalf("zkrun.Enter outside the sandbox: call it only when zkrun.InSandbox()")
+		t.Fatalf("zkrun.Enter outside the sandbox: call it only from the function given to zkrun.Sandboxed")
 	}
 	sbOnce.Do(func() {
 		var f sandboxFile
