@@ -79,12 +79,7 @@ func drop(items []*yaml.RNode, kind, name string) []*yaml.RNode {
 // TestCheck breaks a freshly rendered stream the way later transformations
 // do and expects the validator to name the object, the field and the fix.
 func TestCheck(t *testing.T) {
-	cases := map[string]struct {
-		breakIt func(t *testing.T, items []*yaml.RNode) []*yaml.RNode
-		kind    string // the object the error is about
-		path    string
-		words   string
-	}{
+	requireBreakages(t, spec, map[string]breakage{
 		"consistent": {breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode { return items }},
 		"StatefulSet renamed": {
 			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
@@ -140,10 +135,25 @@ func TestCheck(t *testing.T) {
 			},
 			kind: "ZookeeperSpec", words: "run zookeeper-fn in render mode before the validator",
 		},
-	}
+	})
+}
+
+// breakage is a rendered stream broken the way a later transformation
+// breaks it, and the error the validator must give: on kind, at path
+// (when set), with words in its message; without words, no result at all.
+type breakage struct {
+	breakIt func(t *testing.T, items []*yaml.RNode) []*yaml.RNode
+	kind    string
+	path    string
+	words   string
+}
+
+// requireBreakages checks each case on a fresh rendering of body.
+func requireBreakages(t *testing.T, body string, cases map[string]breakage) {
+	t.Helper()
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			results := consistency.Check(c.breakIt(t, rendered(t)))
+			results := consistency.Check(c.breakIt(t, render(t, body)))
 			if c.words == "" {
 				assert.Empty(t, results)
 				return
