@@ -28,23 +28,18 @@ func TestSecurityDefaults(t *testing.T) {
 
 func TestSecurityBadInput(t *testing.T) {
 	const tls = "spec.security.tls"
-	cases := map[string]struct{ spec, path, msg string }{
-		"no certificate source": {"{tls: {client: {enabled: true}}}", tls + ".secretName", "is required"},
-		"bad secret name":       {"{tls: {secretName: Not_A_Name, client: {enabled: true}}}", tls + ".secretName", "is not a Secret name"},
-		"issuer kind":           {"{tls: {certManager: {issuerRef: {name: ca, kind: Vault}}, client: {enabled: true}}}", tls + ".certManager.issuerRef.kind", "use Issuer or ClusterIssuer"},
-		"issuer name":           {"{tls: {certManager: {issuerRef: {kind: Issuer}}, client: {enabled: true}}}", tls + ".certManager.issuerRef.name", "is required"},
-		"no client port":        {"{tls: {secretName: s, client: {enabled: false, plaintext: false}, quorum: {enabled: true}}}", tls + ".client.plaintext", "no client port would be open"},
-		"tls nowhere":           {"{tls: {secretName: s}}", tls, "uses TLS nowhere"},
-		"client auth mode":      {"{tls: {secretName: s, client: {enabled: true, clientAuth: always}}}", tls + ".client.clientAuth", "not a mode"},
-		"client auth, no TLS":   {"{tls: {secretName: s, client: {clientAuth: need}, quorum: {enabled: true}}}", tls + ".client.clientAuth", "enable TLS on the client port"},
-		"digest without secret": {"{digest: {}}", "spec.security.digest.secretName", "is required"},
+	cases := map[string]specError{
+		"no certificate source": {"security: {tls: {client: {enabled: true}}}", tls + ".secretName", "is required"},
+		"bad secret name":       {"security: {tls: {secretName: Not_A_Name, client: {enabled: true}}}", tls + ".secretName", "is not a Secret name"},
+		"issuer kind":           {"security: {tls: {certManager: {issuerRef: {name: ca, kind: Vault}}, client: {enabled: true}}}", tls + ".certManager.issuerRef.kind", "use Issuer or ClusterIssuer"},
+		"issuer name":           {"security: {tls: {certManager: {issuerRef: {kind: Issuer}}, client: {enabled: true}}}", tls + ".certManager.issuerRef.name", "is required"},
+		"no client port":        {"security: {tls: {secretName: s, client: {enabled: false, plaintext: false}, quorum: {enabled: true}}}", tls + ".client.plaintext", "no client port would be open"},
+		"tls nowhere":           {"security: {tls: {secretName: s}}", tls, "uses TLS nowhere"},
+		"client auth mode":      {"security: {tls: {secretName: s, client: {enabled: true, clientAuth: always}}}", tls + ".client.clientAuth", "not a mode"},
+		"client auth, no TLS":   {"security: {tls: {secretName: s, client: {clientAuth: need}, quorum: {enabled: true}}}", tls + ".client.clientAuth", "enable TLS on the client port"},
+		"digest without secret": {"security: {digest: {}}", "spec.security.digest.secretName", "is required"},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			_, ps := decode(t, header+"spec: {security: "+c.spec+"}\n")
-			requireProblem(t, ps, c.path, c.msg)
-		})
-	}
+	requireSpecErrors(t, cases)
 }
 
 func TestSecurityOwnsItsZooCfgKeys(t *testing.T) {

@@ -1,27 +1,18 @@
 package consistency_test
 
 import (
-	"bytes"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
-	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/consistency"
-	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
-const securedSpec = `apiVersion: config.kubernetes.io/v1
-kind: ResourceList
-items:
-- apiVersion: zookeeper-fn.dev/v1alpha1
-  kind: ZookeeperSpec
-  metadata: {name: zk, namespace: prod}
-  spec:
+// securedSpec is the body of a ZookeeperSpec with TLS on both ports.
+const securedSpec = `
     security:
       tls:
         certManager: {issuerRef: {name: ca, kind: ClusterIssuer}}
@@ -29,15 +20,7 @@ items:
         quorum: {enabled: true}
 `
 
-func renderedSecured(t *testing.T) []*yaml.RNode {
-	t.Helper()
-	var out bytes.Buffer
-	rw := &kio.ByteReadWriter{Reader: strings.NewReader(securedSpec), Writer: &out, KeepReaderAnnotations: true}
-	require.NoError(t, framework.Execute(processor.Processor{}, rw))
-	items, err := (&kio.ByteReader{Reader: &out}).Read()
-	require.NoError(t, err)
-	return items
-}
+func renderedSecured(t *testing.T) []*yaml.RNode { return render(t, securedSpec) }
 
 // resultAt finds an error result on kind/name at field path.
 func resultAt(rs framework.Results, kind, name, path string) *framework.Result {
