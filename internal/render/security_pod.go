@@ -30,6 +30,14 @@ func securePod(z *api.ZookeeperSpec, e names.Ensemble, sts *appsv1.StatefulSet) 
 	if d := s.Security.Digest; d != nil {
 		pod.Volumes = append(pod.Volumes, secretVolume(volumeDigest, d.SecretName, readOnly))
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: volumeDigest, MountPath: DigestDir, ReadOnly: true})
+	}
+	if q := s.Security.QuorumSASL; q != nil {
+		pod.Volumes = append(pod.Volumes, secretVolume(volumeQuorum, q.SecretName, readOnly))
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: volumeQuorum, MountPath: QuorumDir, ReadOnly: true})
+	}
+	if s.Security.Digest != nil || s.Security.QuorumSASL != nil {
+		// One JAAS file holds the Server (clients) and the QuorumServer
+		// and QuorumLearner (members) sections.
 		appendJVMFlag(c, "-Djava.security.auth.login.config="+JAASFile)
 	}
 	c.Command = []string{"bash", ConfDir + "/" + KeySecureStart}
@@ -87,6 +95,9 @@ func restartSecrets(z *api.ZookeeperSpec, e names.Ensemble) []string {
 	}
 	if d := z.Spec.Security.Digest; d != nil {
 		out = append(out, d.SecretName)
+	}
+	if q := z.Spec.Security.QuorumSASL; q != nil {
+		out = append(out, q.SecretName)
 	}
 	return out
 }
