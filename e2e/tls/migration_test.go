@@ -38,16 +38,24 @@ func TestQuorumMigration(t *testing.T) {
 	zkrun.Reexec(t, c, rs...)
 }
 
-// migrationInSandbox starts the plaintext ensemble, then applies each
-// step and restarts the members one at a time, as the StatefulSet's
-// rolling update does. While a member is down, a write goes through
-// another member (the other two keep the quorum across the mixed
-// configuration); once it rejoins, another. At the end every write is
-// read back through every member.
+// migrationInSandbox runs the TLS steps on the plaintext ensemble and
+// checks that the quorum ends on TLS with every write readable.
 func migrationInSandbox(t *testing.T) {
 	var c migrationCase
 	sb := zkrun.Enter(t, &c)
 	e := sb.NewEnsemble(t, zkrun.Parse(t, []byte(c.Outputs[0])), zkrun.Options{Secrets: secrets(c.PKI)})
+	written := rollMigration(t, e, c.Outputs, migrationSteps)
+	checkQuorumTLS(t, e, "Creating TLS-only quorum server socket")
+	checkAllWritten(t, e, written)
+}
+
+// rollMigration starts the ensemble of outputs[0], then applies each
+// later rendering and restarts the members one at a time, as the
+// StatefulSet's rolling update does. While a member is down, a write goes
+// through another member (the other two keep the quorum across the mixed
+// configuration); once it rejoins, another. It returns the paths written.
+func rollMigration(t *testing.T, e *zkrun.Ensemble, outputs, steps []string) []string {
+	t.Helper()
 	e.StartAll(t, 4*time.Minute)
 	var written []string
 	write := func(through *zkrun.Member) {
@@ -57,21 +65,21 @@ func migrationInSandbox(t *testing.T) {
 	}
 	write(e.Members[0])
 	began := time.Now()
-	for step := 1; step < len(c.Outputs); step++ {
+	for step := 1; step < len(outputs); step++ {
 		stepBegan := time.Now()
-		e.Apply(t, zkrun.Parse(t, []byte(c.Outputs[step])))
+		e.Apply(t, zkrun.Parse(t, []byte(outputs[step])))
 		for i, m := range e.Members {
 			m.Stop(t)
 			write(e.Members[(i+1)%len(e.Members)])
 			m.Start(t, zkrun.ServerContainer)
-			e.WaitFormed(t, 4*time.Minute, fmt.Sprintf("step %d (%s), %s rejoining", step, migrationSteps[step], m.Pod))
+			e.WaitFormed(t, 4*time.Minute, fmt.Sprintf("step %d (%s), %s rejoining", step, steps[step], m.Pod))
 			write(m)
 		}
-		t.Logf("step %d (%s): rolled 3 members in %s", step, migrationSteps[step], time.Since(stepBegan).Round(100*time.Millisecond))
+		t.Logf("step %d (%s): rolled %d members in %s", step, steps[step], len(e.Members), time.Since(stepBegan).Round(100*time.Millisecond))
 	}
-	t.Logf("migration plaintext -> TLS quorum: %s for 3 steps, %d writes, none failed", time.Since(began).Round(100*time.Millisecond), len(written))
-	checkQuorumTLS(t, e, "Creating TLS-only quorum server socket")
-	checkAllWritten(t, e, written)
+	t.Logf("migration %s -> %s: %s for %d steps, %d writes, none failed", steps[0], steps[len(steps)-1],
+		time.Since(began).Round(100*time.Millisecond), len(steps)-1, len(written))
+	return written
 }
 
 // checkAllWritten reads every path through every member in one client run

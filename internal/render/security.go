@@ -75,6 +75,9 @@ func securityProperties(z *api.ZookeeperSpec, p map[string]string) {
 			p["serverCnxnFactory"] = "org.apache.zookeeper.server.NettyServerCnxnFactory"
 			p["ssl.clientAuth"] = t.Client.ClientAuth
 			p["authProvider.x509"] = "org.apache.zookeeper.server.auth.X509AuthenticationProvider"
+			// 3.8.1+ reloads the client port's stores when the files
+			// change; 3.9 reads them for every new TLS connection anyway.
+			p["client.certReload"] = "true"
 		}
 	}
 	if q := s.Security.QuorumSASL; q != nil {
