@@ -52,8 +52,11 @@ tls_version() { cat "$1/tls.key" "$1/tls.crt" "$1/ca.crt" 2>/dev/null | cksum; }
 # watch_tls re-joins the stores whenever the Secret's content changes
 # (cert-manager's renewal, a rotated Secret). It polls: the image has no
 # inotify tools, and three small files every few seconds cost nothing.
+# It must outlive transient errors (the kubelet removes the previous
+# version while it may be reading it), so errexit is off here.
 watch_tls() {
   local seen=$1 now src
+  set +e +o pipefail
   while sleep "$poll"; do
     src=$(tls_source) || continue
     now=$(tls_version "$src")
