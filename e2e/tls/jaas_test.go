@@ -103,6 +103,9 @@ func TestJAASPasswordsReachJavaIntact(t *testing.T) {
 		}
 	}
 
+	if file, out := jaasRun(t, map[string]string{}, "zk", "pw"); file != "" || !strings.Contains(out, "has no keys") {
+		t.Fatalf("an empty digest Secret: want a refusal saying it has no keys, got file %q:\n%s", file, out)
+	}
 	refused := map[string]struct{ user, quorumUser, quorumPw, why string }{
 		"property expansion": {"alice", "zk", "pre${java.home}post", "expands"},
 		"NUL byte":           {"alice", "zk", "a\x00b", "NUL"},

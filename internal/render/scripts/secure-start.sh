@@ -101,6 +101,7 @@ digest_section() {
   echo "Server {"
   echo "  org.apache.zookeeper.server.auth.DigestLoginModule required"
   for f in "$digest"/*; do
+    [ -e "$f" ] || die "the digest Secret (mounted at $digest) has no keys: one key per user, its value the password"
     user="${f##*/}"
     check_user "$user" "digest user (a key of the digest Secret)"
     pw=$(jaas_string "$f" "the password of digest user $user")
