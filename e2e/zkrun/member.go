@@ -60,8 +60,10 @@ func (m *Member) VolumeDir(t testing.TB, name string) string {
 		dir = filepath.Join(e.Dir, "emptydir", m.Pod, name)
 	case v.Secret != nil:
 		return e.writeSecret(t, v)
+	case v.Projected != nil:
+		return m.writeProjected(t, v)
 	default:
-		t.Fatalf("volume %s: zkrun knows configMap, secret, emptyDir, persistentVolumeClaim volumes and claim templates", name)
+		t.Fatalf("volume %s: zkrun knows configMap, secret, projected token, emptyDir, persistentVolumeClaim volumes and claim templates", name)
 	}
 	must0(t, os.MkdirAll(dir, 0o755))
 	// The kubelet's fsGroup ownership: group-owned, group-writable, setgid.
@@ -209,10 +211,10 @@ func (m *Member) Stop(t testing.TB) {
 }
 
 // readOnlyVolume reports whether the kubelet mounts volume name read-only
-// whatever the volumeMount says: ConfigMaps and Secrets.
+// whatever the volumeMount says: ConfigMaps, Secrets, projected volumes.
 func (e *Ensemble) readOnlyVolume(name string) bool {
 	v, ok := e.R.volume(name)
-	return ok && (v.ConfigMap != nil || v.Secret != nil)
+	return ok && (v.ConfigMap != nil || v.Secret != nil || v.Projected != nil)
 }
 
 // writeSecret writes a Secret volume's keys from Options.Secrets and

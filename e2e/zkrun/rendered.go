@@ -35,6 +35,13 @@ type Rendered struct {
 // holding zoo.cfg, its Services and ConfigMaps.
 func Parse(t testing.TB, out []byte) *Rendered {
 	t.Helper()
+	return parse(t, out, "")
+}
+
+// parse reads the output; with a name, the StatefulSet of that name among
+// several (ParseSet), else the only one.
+func parse(t testing.TB, out []byte, name string) *Rendered {
+	t.Helper()
 	r := &Rendered{Services: map[string]corev1.Service{}, ConfigMaps: map[string]corev1.ConfigMap{}}
 	sets := 0
 	for _, doc := range harness.SplitDocs(out) {
@@ -48,8 +55,12 @@ func Parse(t testing.TB, out []byte) *Rendered {
 		r.Docs = append(r.Docs, m)
 		switch m["kind"] {
 		case "StatefulSet":
-			sets++
-			must0(t, json.Unmarshal(js, &r.StatefulSet))
+			var sts appsv1.StatefulSet
+			must0(t, json.Unmarshal(js, &sts))
+			if name == "" || sts.Name == name {
+				sets++
+				r.StatefulSet = sts
+			}
 		case "Service":
 			var s corev1.Service
 			must0(t, json.Unmarshal(js, &s))
@@ -61,7 +72,7 @@ func Parse(t testing.TB, out []byte) *Rendered {
 		}
 	}
 	if sets != 1 {
-		t.Fatalf("the rendered output has %d StatefulSets, want exactly 1", sets)
+		t.Fatalf("the rendered output has %d StatefulSets (named %q), want exactly 1", sets, name)
 	}
 	r.ZooCfg = r.zooCfg(t)
 	return r
