@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,6 +27,32 @@ func TestSecurityDefaults(t *testing.T) {
 	assert.True(t, z.Spec.PlaintextClient(), "quorum TLS alone leaves the client port as it was")
 }
 
+func TestQuorumSASLModes(t *testing.T) {
+	cases := map[string]struct {
+		sasl                    string
+		learner, server, warned bool
+	}{
+		"default is required both ways": {"{secretName: q}", true, true, false},
+		"step 1: learnerRequire false":  {"{secretName: q, learnerRequire: false}", false, false, true},
+		"step 2: serverRequire false":   {"{secretName: q, serverRequire: false}", true, false, true},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			z, ps := decode(t, header+"spec: {security: {quorumSasl: "+c.sasl+"}}\n")
+			require.False(t, ps.HasErrors(), ps.Error())
+			q := z.Spec.Security.QuorumSASL
+			assert.Equal(t, c.learner, *q.LearnerRequire)
+			assert.Equal(t, c.server, *q.ServerRequire)
+			assert.Equal(t, c.learner && c.server, z.Spec.QuorumSASLRequired())
+			warned := false
+			for _, p := range ps {
+				warned = warned || (p.Warning && p.Path == "spec.security.quorumSasl" && strings.Contains(p.Message, "is in migration"))
+			}
+			assert.Equal(t, c.warned, warned, "%v", ps)
+		})
+	}
+}
+
 func TestSecurityBadInput(t *testing.T) {
 	const tls = "spec.security.tls"
 	cases := map[string]specError{
@@ -38,6 +65,9 @@ func TestSecurityBadInput(t *testing.T) {
 		"client auth mode":      {"security: {tls: {secretName: s, client: {enabled: true, clientAuth: always}}}", tls + ".client.clientAuth", "not a mode"},
 		"client auth, no TLS":   {"security: {tls: {secretName: s, client: {clientAuth: need}, quorum: {enabled: true}}}", tls + ".client.clientAuth", "enable TLS on the client port"},
 		"digest without secret": {"security: {digest: {}}", "spec.security.digest.secretName", "is required"},
+		"quorum without secret": {"security: {quorumSasl: {}}", "spec.security.quorumSasl.secretName", "is required"},
+		"quorum secret name":    {"security: {quorumSasl: {secretName: a_b}}", "spec.security.quorumSasl.secretName", "is not a Secret name"},
+		"server before learner": {"security: {quorumSasl: {secretName: q, learnerRequire: false, serverRequire: true}}", "spec.security.quorumSasl.serverRequire", "learnerRequire first"},
 	}
 	requireSpecErrors(t, cases)
 }

@@ -18,6 +18,7 @@ const securedSpec = `
         certManager: {issuerRef: {name: ca, kind: ClusterIssuer}}
         client: {enabled: true}
         quorum: {enabled: true}
+      quorumSasl: {secretName: zk-quorum}
 `
 
 func renderedSecured(t *testing.T) []*yaml.RNode { return render(t, securedSpec) }
@@ -67,4 +68,15 @@ func TestCheckSecured(t *testing.T) {
 	r = resultAt(consistency.Check(items), "NetworkPolicy", "zk", "spec.ingress")
 	require.NotNil(t, r, "a policy without the TLS port is reported")
 	assert.Contains(t, r.Message, "2281")
+
+	// SERVER_JVMFLAGS patched for the heap: the JAAS flag is gone.
+	items = renderedSecured(t)
+	sts := find(items, "StatefulSet", "zk")
+	env, err := sts.Pipe(yaml.Lookup("spec", "template", "spec", "containers", "[name=zookeeper]", "env", "[name=SERVER_JVMFLAGS]"))
+	require.NoError(t, err)
+	require.NotNil(t, env, "the secured pod sets SERVER_JVMFLAGS")
+	require.NoError(t, env.PipeE(yaml.SetField("value", yaml.NewScalarRNode("-Xmx2g"))))
+	r = resultAt(consistency.Check(items), "StatefulSet", "zk", "spec.template.spec.containers[0].env[SERVER_JVMFLAGS]")
+	require.NotNil(t, r, "a patch that drops the JAAS flag is reported: %v", consistency.Check(items))
+	assert.Contains(t, r.Message, "spec.jvm")
 }
