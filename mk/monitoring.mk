@@ -4,7 +4,9 @@
 # ZooKeeper member exports (its mntr, in a network-namespace sandbox).
 # e2e-backup: the rendered backup sidecar and restore init container, run
 # exactly as rendered against a real 3-member ensemble (docs/backup.md).
-# Both need root and install Debian's ZooKeeper through hack/zookeeper.
+# Both need root and install Debian's ZooKeeper through hack/zookeeper; the
+# keyless backup gets its ServiceAccount tokens from a real kube-apiserver
+# (hack/kubernetes/build.sh, cached).
 TEST_TARGETS += e2e-monitoring e2e-backup
 
 E2E_MONITORING_FLAGS ?=
@@ -23,4 +25,5 @@ e2e-monitoring: build ## alert rules: Prometheus' parser and a real member's met
 e2e-backup: build ## backup sidecar and restore, run as rendered on a real ensemble
 	hack/zookeeper/install.sh
 	hack/monitoring/backup-deps.sh
-	go test -tags e2e -count=1 -timeout 20m $(E2E_BACKUP_FLAGS) ./e2e/backup/...
+	kube_bin=$$(hack/kubernetes/build.sh); \
+	  ZKFN_KUBE_BIN=$$kube_bin go test -tags e2e -count=1 -timeout 20m $(E2E_BACKUP_FLAGS) ./e2e/backup/...

@@ -11,14 +11,14 @@
 package backup
 
 import (
-	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
 	"github.com/zookeeper-fn/zookeeper-fn/e2e/zkrun"
@@ -34,27 +34,41 @@ type sandboxInput struct {
 }
 
 // s3Input is the S3 target: the suite's own server on the sandbox bridge
-// (the address the testdata specs name) and the Secret the pods read.
+// (the address the testdata specs name) and the Secret the pods read,
+// or, keyless, the suite's STS and the role it lets the pods assume.
 type s3Input struct {
 	Addr, Bucket, Prefix, Region, Secret, AccessKey, SecretKey string
+	Keyless                                                    *keylessInput
 }
 
 func TestBackupRestore(t *testing.T) {
-	if zkrun.InSandbox() {
-		inSandbox(t)
+	if zkrun.Sandboxed(t, inSandbox) {
 		return
 	}
 	reexec(t, "backup.yaml", "restore.yaml", "zk-backups", nil)
 }
 
 func TestBackupRestoreS3(t *testing.T) {
-	if zkrun.InSandbox() {
-		inSandbox(t)
+	if zkrun.Sandboxed(t, inSandbox) {
 		return
 	}
 	reexec(t, "backup-s3.yaml", "restore-s3.yaml", "", &s3Input{
 		Addr: zkrun.TestAddr + ":9000", Bucket: "zk-backups", Prefix: "e2e/zk", Region: "eu-west-1",
 		Secret: "zk-backup-s3", AccessKey: "AKIAZKFNE2ETEST", SecretKey: "zkfn/e2e+secret/not-a-real-key",
+	})
+}
+
+// TestBackupRestoreS3Keyless: no static key anywhere; each pod's
+// ServiceAccount token buys temporary credentials from the suite's STS.
+func TestBackupRestoreS3Keyless(t *testing.T) {
+	if zkrun.InSandbox() {
+		inSandbox(t)
+		return
+	}
+	spec := filepath.Join(harness.Root(t), "e2e", "backup", "testdata", "backup-s3-keyless.yaml")
+	reexec(t, "backup-s3-keyless.yaml", "restore-s3-keyless.yaml", "", &s3Input{
+		Addr: zkrun.TestAddr + ":9000", Bucket: "zk-backups", Prefix: "e2e/keyless", Region: "eu-west-1",
+		Keyless: newKeylessInput(t, string(harness.Render(t, spec))),
 	})
 }
 
@@ -67,6 +81,15 @@ func reexec(t *testing.T, backup, restore, claim string, s3 *s3Input) {
 		BackupClaim: claim, S3: s3, Retain: 2, TreeNodes: 240, SnapshotsAtLeast: 2}
 	b := zkrun.Parse(t, []byte(in.Backup))
 	r := zkrun.Parse(t, []byte(in.Restore))
+	if s3 != nil && s3.Keyless != nil {
+		for _, c := range []corev1.Container{b.Container(t, "backup"), r.Container(t, "restore")} {
+			for _, ev := range c.Env {
+				if ev.ValueFrom != nil || strings.HasPrefix(ev.Name, "AWS_ACCESS") || strings.HasPrefix(ev.Name, "AWS_SECRET") {
+					t.Fatalf("the keyless %s container still reads a static key: %s", c.Name, ev.Name)
+				}
+			}
+		}
+	}
 	b.Container(t, "backup")
 	r.Container(t, "restore")
 	zkrun.Reexec(t, in, b, r)
@@ -80,10 +103,18 @@ func inSandbox(t *testing.T) {
 	var tg target = volumeTarget(filepath.Join(claims, in.BackupClaim))
 	var s3 *fakeS3
 	secrets := map[string]map[string]string{}
+	var kl *keyless
+	var tokens func(pod, audience string, exp int64) string
 	if in.S3 != nil {
-		s3 = startFakeS3(t, in.S3.Addr, in.S3.Bucket, in.S3.AccessKey, in.S3.SecretKey, in.S3.Region)
+		s3 = startFakeS3(t, in.S3.Addr, in.S3.Bucket, in.S3.Region)
 		tg = s3Target{s3, in.S3.Prefix}
-		secrets[in.S3.Secret] = map[string]string{"AWS_ACCESS_KEY_ID": in.S3.AccessKey, "AWS_SECRET_ACCESS_KEY": in.S3.SecretKey}
+		if in.S3.Keyless != nil {
+			kl = startKeyless(t, in.S3.Keyless, s3, zkrun.Parse(t, []byte(in.Backup)))
+			tokens = kl.token
+		} else {
+			s3.addCredential(in.S3.AccessKey, credential{secret: in.S3.SecretKey})
+			secrets[in.S3.Secret] = map[string]string{"AWS_ACCESS_KEY_ID": in.S3.AccessKey, "AWS_SECRET_ACCESS_KEY": in.S3.SecretKey}
+		}
 		t.Cleanup(func() {
 			for _, r := range s3.rejected {
 				t.Errorf("the S3 server rejected: %s", r)
@@ -94,9 +125,9 @@ func inSandbox(t *testing.T) {
 	// 1. The original ensemble and a known tree, long enough to span
 	// several snapshots (snapCount 40), ending after the newest snapshot
 	// so that only the transaction logs hold the last writes.
-	a := sb.NewEnsemble(t, zkrun.Parse(t, []byte(in.Backup)), zkrun.Options{Name: "original", Claims: claims, Secrets: secrets})
+	a := sb.NewEnsemble(t, zkrun.Parse(t, []byte(in.Backup)), zkrun.Options{Name: "original", Claims: claims, Secrets: secrets, Tokens: tokens})
 	a.StartAll(t, formationBound)
-	a.Load(t, tree(in.TreeNodes))
+	a.Load(t, zkrun.Tree("/backup-e2e", in.TreeNodes))
 	lastZxid, want := tailAfterSnapshots(t, a, in.SnapshotsAtLeast)
 	must(t, os.WriteFile(filepath.Join(work, "original.dump"), []byte(want), 0o644))
 	if n := strings.Count(want, "\n"); n < in.TreeNodes {
@@ -112,6 +143,9 @@ func inSandbox(t *testing.T) {
 	for i := 0; i < in.Retain; i++ {
 		time.Sleep(1100 * time.Millisecond) // archive names carry the second
 		runSidecar(t, m0)
+	}
+	if kl != nil {
+		kl.checkRefresh(t, a)
 	}
 	if got := podArchives(t, tg, m0.Pod); len(got) != in.Retain {
 		t.Errorf("%s keeps %d archives after %d backups, want %d (retain): %v", m0.Pod, len(got), in.Retain+1, in.Retain, got)
@@ -133,7 +167,7 @@ func inSandbox(t *testing.T) {
 	a.DeleteVolumes(t)
 
 	// 4. A fresh ensemble: the restore init containers, then the servers.
-	b := sb.NewEnsemble(t, zkrun.Parse(t, []byte(in.Restore)), zkrun.Options{Name: "restored", Claims: claims, Secrets: secrets})
+	b := sb.NewEnsemble(t, zkrun.Parse(t, []byte(in.Restore)), zkrun.Options{Name: "restored", Claims: claims, Secrets: secrets, Tokens: tokens})
 	for _, m := range b.Members {
 		out, err := m.RunToEnd(t, "restore", 120*time.Second)
 		if err != nil {
@@ -149,10 +183,10 @@ func inSandbox(t *testing.T) {
 		t.Fatalf("a second restore on a filled volume: %v\n%s", err, out)
 	}
 	b.StartAll(t, formationBound)
-	got := dump(t, b)
+	got := b.DumpText(t)
 	must(t, os.WriteFile(filepath.Join(work, "restored.dump"), []byte(got), 0o644))
 	if got != want {
-		t.Fatalf("the restored tree differs from the original:\n%s", diff(want, got))
+		t.Fatalf("the restored tree differs from the original:\n%s", zkrun.DumpDiff(want, got))
 	}
 	t.Logf("restored ensemble holds the whole tree: %d znodes, identical Stat, ACL and data", strings.Count(got, "\n"))
 	if s3 != nil {
@@ -161,64 +195,18 @@ func inSandbox(t *testing.T) {
 			t.Errorf("the S3 server saw %v; want the archives PUT, listed and pruned, and fetched by the restore", s3.requests)
 		}
 	}
+	if kl != nil {
+		kl.checkRestored(t, b)
+	}
 }
 
 // formationBound bounds an ensemble's start, JVM start-up included, on
 // a busy 2-core machine.
 const formationBound = 240 * time.Second
 
-// dump is the whole tree, one line a znode, as one string.
-func dump(t *testing.T, e *zkrun.Ensemble) string {
-	t.Helper()
-	return strings.Join(e.Dump(t), "\n") + "\n"
-}
-
-// tree is the known tree: parents first, data that names each node.
-func tree(n int) string {
-	var b strings.Builder
-	b.WriteString("/backup-e2e\troot\n")
-	for i := 0; len(strings.Split(b.String(), "\n"))-1 < n; i++ {
-		fmt.Fprintf(&b, "/backup-e2e/n%03d\tnode %d\n", i, i)
-		for j := 0; j < 3; j++ {
-			fmt.Fprintf(&b, "/backup-e2e/n%03d/c%d\tchild %d of %d\n", i, j, j, i)
-		}
-	}
-	return b.String()
-}
-
 func lastLine(s string) string {
 	l := strings.Split(strings.TrimSpace(s), "\n")
 	return l[len(l)-1]
-}
-
-// diff lists the first lines that differ between two dumps.
-func diff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "want %d lines, got %d\n", len(w), len(g))
-	ws := map[string]bool{}
-	for _, l := range w {
-		ws[l] = true
-	}
-	gs := map[string]bool{}
-	for _, l := range g {
-		gs[l] = true
-	}
-	n := 0
-	for _, l := range w {
-		if !gs[l] && n < 10 {
-			fmt.Fprintf(&b, "- %s\n", l)
-			n++
-		}
-	}
-	n = 0
-	for _, l := range g {
-		if !ws[l] && n < 10 {
-			fmt.Fprintf(&b, "+ %s\n", l)
-			n++
-		}
-	}
-	return b.String()
 }
 
 func must(t *testing.T, err error) {

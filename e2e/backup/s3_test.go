@@ -15,26 +15,36 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // fakeS3 is the suite's S3-compatible server: path-style PUT, GET, DELETE
 // of objects and ListObjectsV2 (two keys a page, so the sidecar has to
 // follow continuation tokens). Every request must carry a valid AWS
-// signature version 4 for the one access key, signed over host,
+// signature version 4 for a known access key, signed over host,
 // x-amz-content-sha256 and x-amz-date, and a PUT's body must match its
-// x-amz-content-sha256: what Amazon S3 requires.
+// x-amz-content-sha256: what Amazon S3 requires. Temporary credentials
+// (from the suite's STS) also need their session token in a signed
+// x-amz-security-token header, and are refused once expired.
 type fakeS3 struct {
-	bucket, accessKey, secret, region string
+	bucket, region string
 
 	mu       sync.Mutex
+	creds    map[string]credential // access key id -> its secret
 	objects  map[string][]byte
 	requests map[string]int // method -> count
 	rejected []string
 }
 
-func startFakeS3(t *testing.T, addr, bucket, accessKey, secret, region string) *fakeS3 {
+// credential is a static key (no token) or a temporary one.
+type credential struct {
+	secret, token string
+	expires       time.Time
+}
+
+func startFakeS3(t *testing.T, addr, bucket, region string) *fakeS3 {
 	t.Helper()
-	s := &fakeS3{bucket: bucket, accessKey: accessKey, secret: secret, region: region,
+	s := &fakeS3{bucket: bucket, region: region, creds: map[string]credential{},
 		objects: map[string][]byte{}, requests: map[string]int{}}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -56,7 +66,7 @@ func (s *fakeS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	if why := s.verify(r, body); why != "" {
 		s.rejected = append(s.rejected, r.Method+" "+r.URL.String()+": "+why)
-		http.Error(w, "SignatureDoesNotMatch: "+why, http.StatusForbidden)
+		s3Error(w, why)
 		return
 	}
 	s.requests[r.Method]++
@@ -84,6 +94,22 @@ func (s *fakeS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.Error(w, "NotImplemented", http.StatusNotImplemented)
 	}
+}
+
+// s3Error answers as S3 does: an Error document with S3's code.
+func s3Error(w http.ResponseWriter, why string) {
+	code, status := "SignatureDoesNotMatch", http.StatusForbidden
+	for _, c := range []string{"InvalidAccessKeyId", "InvalidToken", "ExpiredToken"} {
+		if strings.HasPrefix(why, c+": ") {
+			code, why = c, strings.TrimPrefix(why, c+": ")
+		}
+	}
+	if code == "InvalidToken" || code == "ExpiredToken" {
+		status = http.StatusBadRequest
+	}
+	w.Header().Set("Content-Type", "application/xml")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>%s</Code><Message>%s</Message><RequestId>%s</RequestId></Error>", code, esc(why), randHex(8))
 }
 
 func (s *fakeS3) list(w http.ResponseWriter, q url.Values) {
@@ -127,11 +153,25 @@ func (s *fakeS3) verify(r *http.Request, body []byte) string {
 		fields[k] = v
 	}
 	cred := strings.Split(fields["Credential"], "/")
-	if len(cred) != 5 || cred[0] != s.accessKey || cred[2] != s.region || cred[3] != "s3" || cred[4] != "aws4_request" {
-		return fmt.Sprintf("credential %q is not %s/<date>/%s/s3/aws4_request", fields["Credential"], s.accessKey, s.region)
+	if len(cred) != 5 || cred[2] != s.region || cred[3] != "s3" || cred[4] != "aws4_request" {
+		return fmt.Sprintf("credential %q is not <key>/<date>/%s/s3/aws4_request", fields["Credential"], s.region)
+	}
+	c, ok := s.creds[cred[0]]
+	if !ok {
+		return "InvalidAccessKeyId: the access key id " + cred[0] + " does not exist"
 	}
 	signed := strings.Split(fields["SignedHeaders"], ";")
-	for _, h := range []string{"host", "x-amz-content-sha256", "x-amz-date"} {
+	required := []string{"host", "x-amz-content-sha256", "x-amz-date"}
+	if c.token != "" {
+		switch {
+		case r.Header.Get("X-Amz-Security-Token") != c.token:
+			return "InvalidToken: the x-amz-security-token header is missing or not the key's session token"
+		case time.Now().After(c.expires):
+			return "ExpiredToken: the provided token has expired at " + c.expires.Format(time.RFC3339)
+		}
+		required = append(required, "x-amz-security-token")
+	}
+	for _, h := range required {
 		if !contains(signed, h) {
 			return "header " + h + " is not signed"
 		}
@@ -152,7 +192,7 @@ func (s *fakeS3) verify(r *http.Request, body []byte) string {
 		}
 		headers = append(headers, h+":"+strings.TrimSpace(v))
 	}
-	want := sigV4(s.secret, s.region, r.Method, r.URL.EscapedPath(), canonicalQuery(r.URL.Query()),
+	want := sigV4(c.secret, s.region, r.Method, r.URL.EscapedPath(), canonicalQuery(r.URL.Query()),
 		strings.Join(headers, "\n"), fields["SignedHeaders"], payload, amzDate)
 	if !hmac.Equal([]byte(want), []byte(fields["Signature"])) {
 		return "signature mismatch"
@@ -223,6 +263,13 @@ func TestFakeS3VerifierMatchesAWSExample(t *testing.T) {
 	if want := "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"; got != want {
 		t.Fatalf("sigV4 = %s, want AWS's %s", got, want)
 	}
+}
+
+// addCredential makes an access key known.
+func (s *fakeS3) addCredential(key string, c credential) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.creds[key] = c
 }
 
 // s3Archives lists the archives under prefix as <pod>/<name>.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,6 +48,9 @@ func TestGuideCoversEveryValuesKey(t *testing.T) {
 		if m := guideRow.FindStringSubmatch(line); m != nil {
 			rows[m[1]]++
 			require.NotEmpty(t, strings.TrimSpace(m[2]), "row %s says nothing about the key", m[1])
+			// A promise is not a mapping: once a feature lands its row
+			// names the field, and until then the key has no equivalent.
+			require.NotContains(t, strings.ToLower(line), "planned", "row %s promises a feature instead of naming a field or saying why there is none", m[1])
 		}
 	}
 	var missing, extra, twice []string
@@ -56,7 +60,7 @@ func TestGuideCoversEveryValuesKey(t *testing.T) {
 		}
 	}
 	for k, n := range rows {
-		if !contains(want, k) {
+		if !slices.Contains(want, k) {
 			extra = append(extra, k)
 		}
 		if n > 1 {
@@ -130,15 +134,6 @@ func readGuide(t *testing.T) string {
 	b, err := os.ReadFile(filepath.Join(harness.Root(t), guidePath))
 	require.NoError(t, err)
 	return string(b)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // TestGuideExampleIsTheTestedOne: the guide's example values and spec

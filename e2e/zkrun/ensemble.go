@@ -25,6 +25,10 @@ type Options struct {
 	// Secrets are the Secrets the pods' secretKeyRef env vars read:
 	// name -> key -> value.
 	Secrets map[string]map[string]string
+	// Tokens issues the tokens of projected serviceAccountToken volumes,
+	// as the kubelet's TokenRequest: a JWT for the pod, audience and
+	// lifetime.
+	Tokens func(pod, audience string, expirationSeconds int64) string
 }
 
 // Ensemble is one rendered ensemble running in the sandbox: one Member a
@@ -48,6 +52,7 @@ type Ensemble struct {
 	hosts      string            // the pods' DNS, as a hosts file
 	cmDirs     map[string]string // ConfigMap volume name -> its files
 	revision   int               // how many renderings were applied
+	dns        []*Ensemble       // ensembles whose pods resolve each other (ShareDNS)
 	clientLog  string
 	clientRuns int
 	destroyed  bool
@@ -122,10 +127,19 @@ func (e *Ensemble) apply(t *testing.T, r *Rendered) {
 		m.netns, m.IP, m.release = e.sb.MemberNetns(t)
 		e.Members = append(e.Members, m)
 	}
+	e.writeHosts(t)
+}
+
+// writeHosts writes the pods' DNS: this ensemble's members and those of
+// the ensembles it shares DNS with.
+func (e *Ensemble) writeHosts(t testing.TB) {
+	t.Helper()
 	var hosts strings.Builder
 	hosts.WriteString("127.0.0.1 localhost\n")
-	for _, m := range e.Members {
-		fmt.Fprintf(&hosts, "%s %s %s\n", m.IP, m.FQDN, m.Pod)
+	for _, x := range append([]*Ensemble{e}, e.dns...) {
+		for _, m := range x.Members {
+			fmt.Fprintf(&hosts, "%s %s %s\n", m.IP, m.FQDN, m.Pod)
+		}
 	}
 	writeFile(t, e.hosts, hosts.String(), 0o644)
 }
@@ -145,7 +159,7 @@ func (e *Ensemble) writeConfigMaps(t *testing.T) {
 		}
 		data := map[string]string{}
 		for k, val := range cm.Data {
-			if k == "zoo.cfg" && strings.Contains(val, prometheusProvider) {
+			if strings.HasSuffix(k, ".cfg") && strings.Contains(val, prometheusProvider) { // zoo.cfg, an observers' zoo-observer.cfg
 				val = strings.TrimSuffix(val, "\n") + "\n" + metricsOverride
 			}
 			data[k] = val

@@ -5,8 +5,9 @@ package zkrun
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -35,6 +36,13 @@ type Rendered struct {
 // holding zoo.cfg, its Services and ConfigMaps.
 func Parse(t testing.TB, out []byte) *Rendered {
 	t.Helper()
+	return parse(t, out, "")
+}
+
+// parse reads the output; with a name, the StatefulSet of that name among
+// several (ParseSet), else the only one.
+func parse(t testing.TB, out []byte, name string) *Rendered {
+	t.Helper()
 	r := &Rendered{Services: map[string]corev1.Service{}, ConfigMaps: map[string]corev1.ConfigMap{}}
 	sets := 0
 	for _, doc := range harness.SplitDocs(out) {
@@ -48,8 +56,12 @@ func Parse(t testing.TB, out []byte) *Rendered {
 		r.Docs = append(r.Docs, m)
 		switch m["kind"] {
 		case "StatefulSet":
-			sets++
-			must0(t, json.Unmarshal(js, &r.StatefulSet))
+			var sts appsv1.StatefulSet
+			must0(t, json.Unmarshal(js, &sts))
+			if name == "" || sts.Name == name {
+				sets++
+				r.StatefulSet = sts
+			}
 		case "Service":
 			var s corev1.Service
 			must0(t, json.Unmarshal(js, &s))
@@ -61,7 +73,7 @@ func Parse(t testing.TB, out []byte) *Rendered {
 		}
 	}
 	if sets != 1 {
-		t.Fatalf("the rendered output has %d StatefulSets, want exactly 1", sets)
+		t.Fatalf("the rendered output has %d StatefulSets (named %q), want exactly 1", sets, name)
 	}
 	r.ZooCfg = r.zooCfg(t)
 	return r
@@ -136,12 +148,7 @@ func (r *Rendered) MountDirs() []string {
 			seen[filepath.Clean(vm.MountPath)] = true
 		}
 	}
-	out := make([]string, 0, len(seen))
-	for d := range seen {
-		out = append(out, d)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // volume returns the pod volume or volumeClaimTemplate named name, as a

@@ -63,8 +63,12 @@ type S3Target struct {
 	// Region signed into each request (default us-east-1).
 	Region string `json:"region,omitempty"`
 	// CredentialsSecret names the Secret with the access key; the keys are
-	// never written into the spec or the rendered objects.
+	// never written into the spec or the rendered objects. Leave it unset
+	// with webIdentity.
 	CredentialsSecret SecretRef `json:"credentialsSecret,omitempty"`
+	// WebIdentity, instead of credentialsSecret: no static keys; the
+	// sidecar assumes an IAM role with its ServiceAccount token (IRSA).
+	WebIdentity *WebIdentity `json:"webIdentity,omitempty"`
 }
 
 // SecretRef points at the keys of a Secret in the ensemble's namespace.
@@ -111,8 +115,13 @@ func (b *Backup) defaults(namespace, name string) {
 		}
 		setString(&s.Prefix, namespace+"/"+name)
 		setString(&s.Region, DefaultS3Region)
-		setString(&s.CredentialsSecret.AccessKeyIDKey, "AWS_ACCESS_KEY_ID")
-		setString(&s.CredentialsSecret.SecretAccessKeyKey, "AWS_SECRET_ACCESS_KEY")
+		if s.WebIdentity != nil {
+			// No key defaults: a credentialsSecret left set is an error.
+			s.WebIdentity.defaults(s.Region)
+		} else {
+			setString(&s.CredentialsSecret.AccessKeyIDKey, "AWS_ACCESS_KEY_ID")
+			setString(&s.CredentialsSecret.SecretAccessKeyKey, "AWS_SECRET_ACCESS_KEY")
+		}
 	}
 	r := &b.Resources
 	if len(r.Requests) == 0 && len(r.Limits) == 0 {
@@ -170,6 +179,7 @@ func (s *Spec) checkBackup(ps *Problems) {
 		b.Volume.check(ps, p+".volume")
 	default:
 		b.S3.check(ps, p+".s3")
+		s.checkIRSAAnnotation(ps)
 	}
 	if r := b.Restore; r != nil && r.From != RestoreLatest && !archiveName().MatchString(r.From) {
 		ps.errorf(p+".restore.from", "%q is not an archive the sidecar writes; use latest or <pod>/<YYYYMMDDTHHMMSSZ>-<zxid>.tar.gz, e.g. zk-0/20260101T000000Z-0000000100000002.tar.gz", r.From)
@@ -225,17 +235,7 @@ func (t *S3Target) check(ps *Problems, p string) {
 	if strings.ContainsAny(t.Region, " \t\n:") || t.Region == "" {
 		ps.errorf(p+".region", "%q is not a region name; use e.g. us-east-1", t.Region)
 	}
-	c := t.CredentialsSecret
-	if c.Name == "" {
-		ps.errorf(p+".credentialsSecret.name", "is required: the Secret holding the access key (keys %s and %s); credentials are never taken inline", c.AccessKeyIDKey, c.SecretAccessKeyKey)
-	} else if errs := validation.IsDNS1123Subdomain(c.Name); len(errs) > 0 {
-		ps.errorf(p+".credentialsSecret.name", "%q is not a Secret name (%s)", c.Name, errs[0])
-	}
-	for _, k := range [][2]string{{"accessKeyIDKey", c.AccessKeyIDKey}, {"secretAccessKeyKey", c.SecretAccessKeyKey}} {
-		if errs := validation.IsConfigMapKey(k[1]); len(errs) > 0 {
-			ps.errorf(p+".credentialsSecret."+k[0], "%q is not a Secret key (%s)", k[1], errs[0])
-		}
-	}
+	t.checkCredentials(ps, p)
 }
 
 func checkBackupResources(ps *Problems, p string, r corev1.ResourceRequirements) {

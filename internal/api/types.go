@@ -32,6 +32,13 @@ type Spec struct {
 	// Replicas is the ensemble size: an odd number, so that a majority
 	// survives the loss of (replicas-1)/2 members.
 	Replicas *int32 `json:"replicas,omitempty"`
+	// Observers is the number of observers: members that receive every
+	// write and serve reads but do not vote, so they add read capacity
+	// without adding write latency or counting towards the majority. They
+	// run in a StatefulSet of their own (<name>-observer) and clients
+	// reach them through the client Service or <name>-observers. 0 (the
+	// default) renders none. See observers.go and docs/observers.md.
+	Observers *int32 `json:"observers,omitempty"`
 	// Image is the ZooKeeper image. The rendered scripts assume the
 	// official image's layout (bash, zkServer.sh on PATH, uid 1000).
 	Image string `json:"image,omitempty"`

@@ -40,6 +40,7 @@ func (z *ZookeeperSpec) Check() Problems {
 	s := &z.Spec
 	m, ok := z.TryMembership()
 	s.checkReplicas(&ps, m, ok)
+	z.checkObservers(&ps)
 	s.checkImage(&ps)
 	s.checkPodSettings(&ps)
 	z.checkCarried(&ps)
@@ -49,9 +50,9 @@ func (z *ZookeeperSpec) Check() Problems {
 	s.checkExtras(&ps)
 	s.Placement.checkCustom(&ps)
 	s.checkResources(&ps)
-	members := *s.Replicas // out of bounds: reported above, and still compared
+	members := s.members() // out of bounds: reported above, and still compared
 	if ok {
-		members = m.Replicas()
+		members = int32(len(m.Members))
 	}
 	s.Storage.check(&ps, members)
 	s.Placement.check(&ps)
@@ -188,7 +189,7 @@ func (pv *PersistentVolumes) check(ps *Problems, st *Storage, members int32) {
 		ps.errorf("spec.storage.className", "is required with %s: the static volumes and the claims meet on that class name", p)
 	}
 	if int32(len(pv.Nodes)) != members {
-		ps.errorf(p+".nodes", "lists %d nodes for %d replicas; name one node per member, in ordinal order", len(pv.Nodes), members)
+		ps.errorf(p+".nodes", "lists %d nodes for %d members; name one node per member in ordinal order, the voters (spec.replicas) then the observers (spec.observers)", len(pv.Nodes), members)
 	}
 	seen := map[string]int{}
 	for i, n := range pv.Nodes {

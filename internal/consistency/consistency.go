@@ -24,6 +24,7 @@ type group struct {
 	owner   string
 	objects []object
 	spec    *api.ZookeeperSpec // the spec, when the stream still holds it
+	obs     *observerSet       // the observers' StatefulSet, if any
 }
 
 func (g *group) ofKind(kind string) []object {

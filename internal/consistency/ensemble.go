@@ -19,7 +19,8 @@ var clusterScoped = map[string]bool{"StorageClass": true, "PersistentVolume": tr
 
 // ensemble runs every check on the objects of one spec.
 func (c *checker) ensemble(g *group) {
-	sets := g.ofKind("StatefulSet")
+	sets, obs := c.splitObservers(g.ofKind("StatefulSet"))
+	g.obs = obs
 	if len(sets) == 0 {
 		c.add(g.objects[0].errorf("metadata.annotations["+names.OwnerAnnotation+"]",
 			"belongs to the ensemble %s, but the stream holds no StatefulSet of that ensemble; a transformation removed or re-annotated it: %s", g.owner, fix))
@@ -43,10 +44,12 @@ func (c *checker) ensemble(g *group) {
 	if cm, ok := c.configMap(g, so, &sts); ok {
 		c.zooCfg(g, so, &sts, cm)
 		c.securePort(g, cm)
+		c.jaas(so, &sts, cm)
 	}
 	c.certificate(g, so, &sts)
 	c.specReplicas(g, so, &sts)
 	c.selectors(g, so, &sts)
+	c.observerSelectors(g)
 	c.serviceAccount(g, so, &sts)
 	c.storage(g, so, &sts)
 }
@@ -177,10 +180,12 @@ func (c *checker) zooCfg(g *group, so object, sts *appsv1.StatefulSet, cm object
 		// lines; the key "servers" is the membership the members join.
 		path, cfg = "data[servers]", list
 	}
-	servers, bad := parseServers(cfg)
+	all, bad := parseServers(cfg)
 	for _, line := range bad {
 		c.add(cm.errorf(path, "has the line %q, whose server id is not a positive number; render again instead of editing zoo.cfg", clip(line)))
 	}
+	servers, observers := splitServers(all)
+	c.observerServers(g, cm, path, observers)
 	ids := make([]int, 0, len(servers))
 	for id := range servers {
 		ids = append(ids, id)

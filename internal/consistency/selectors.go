@@ -45,8 +45,12 @@ func (c *checker) selectors(g *group, so object, sts *appsv1.StatefulSet) {
 		switch o.kind {
 		case "Service":
 			var s corev1.Service
-			if o.decode(&s) == nil && len(s.Spec.Selector) > 0 {
-				check(o, "spec.selector", &metav1.LabelSelector{MatchLabels: s.Spec.Selector}, "the Service has no endpoints")
+			if o.decode(&s) != nil || len(s.Spec.Selector) == 0 {
+				continue
+			}
+			// A Service for reads may select the observers only.
+			if sel := (&metav1.LabelSelector{MatchLabels: s.Spec.Selector}); !g.selectsObservers(sel) {
+				check(o, "spec.selector", sel, "the Service has no endpoints")
 			}
 		case "PodDisruptionBudget":
 			var pdb policyv1.PodDisruptionBudget

@@ -29,6 +29,13 @@ func (c *checker) storage(g *group, so object, sts *appsv1.StatefulSet) {
 	if sts.Spec.Replicas != nil {
 		replicas = *sts.Spec.Replicas
 	}
+	claims := map[string]string{} // claim name -> template, voters' then observers'
+	for t := range templates {
+		for i := int32(0); i < replicas; i++ {
+			claims[names.Claim(t, names.Pod(so.name, int(i)))] = t
+		}
+	}
+	g.observerClaims(templates, claims)
 	bound := map[string]bool{} // claims a static volume is reserved for
 	for _, o := range g.ofKind("PersistentVolume") {
 		var pv corev1.PersistentVolume
@@ -36,7 +43,7 @@ func (c *checker) storage(g *group, so object, sts *appsv1.StatefulSet) {
 			c.add(o.errorf("", "%v", err))
 			continue
 		}
-		c.staticVolume(o, &pv, so, templates, replicas)
+		c.staticVolume(o, &pv, so, templates, claims, replicas)
 		if pv.Spec.ClaimRef != nil {
 			bound[pv.Spec.ClaimRef.Name] = true
 		}
@@ -70,16 +77,10 @@ func (c *checker) storageClass(g *group, so object, path, class string) {
 
 // staticVolume: a pre-bound volume must name a claim the StatefulSet
 // creates, in its namespace, with the template's class.
-func (c *checker) staticVolume(o object, pv *corev1.PersistentVolume, so object, templates map[string]string, replicas int32) {
+func (c *checker) staticVolume(o object, pv *corev1.PersistentVolume, so object, templates, claims map[string]string, replicas int32) {
 	ref := pv.Spec.ClaimRef
 	if ref == nil {
 		return
-	}
-	claims := map[string]string{} // claim name -> template
-	for t := range templates {
-		for i := int32(0); i < replicas; i++ {
-			claims[names.Claim(t, names.Pod(so.name, int(i)))] = t
-		}
 	}
 	t, ok := claims[ref.Name]
 	switch {

@@ -62,6 +62,24 @@ func (e Ensemble) ServiceAccount() string  { return e.Name }
 func (e Ensemble) Disruption() string      { return e.Name }
 func (e Ensemble) NetworkPolicy() string   { return e.Name }
 
+// Observers (spec.observers) run in a StatefulSet of their own, so voters
+// and observers scale and roll independently; they share the headless
+// Service for DNS and have a client Service of their own for reads.
+func (e Ensemble) ObserverStatefulSet() string   { return e.Name + ObserverSuffix }
+func (e Ensemble) ObserverClientService() string { return e.Name + ObserverSuffix + "s" }
+
+// ObserverSuffix is what the observers' StatefulSet adds to the name.
+const ObserverSuffix = "-observer"
+
+// ObserverPod is the name (and hostname) of observer ordinal i.
+func (e Ensemble) ObserverPod(i int) string { return Pod(e.ObserverStatefulSet(), i) }
+
+// ObserverHost is observer i's stable DNS name through the headless
+// Service the voters use too.
+func (e Ensemble) ObserverHost(i int) string {
+	return Host(e.ObserverPod(i), e.HeadlessService(), e.NamespaceOrDefault(), e.ClusterDomain)
+}
+
 // Pod is the name (and hostname) of member ordinal i.
 func (e Ensemble) Pod(i int) string { return Pod(e.StatefulSet(), i) }
 
@@ -75,8 +93,12 @@ func (e Ensemble) Claim(t string, i int) string { return Claim(t, e.Pod(i)) }
 
 // Volume is the name of the static PersistentVolume for claim (t, i). PVs
 // are cluster-scoped, so the namespace is part of the name.
-func (e Ensemble) Volume(t string, i int) string {
-	return e.NamespaceOrDefault() + "-" + e.Name + "-" + t + "-" + strconv.Itoa(i)
+func (e Ensemble) Volume(t string, i int) string { return e.SetVolume(e.StatefulSet(), t, i) }
+
+// SetVolume is Volume for ordinal i of StatefulSet set (the voters' or the
+// observers').
+func (e Ensemble) SetVolume(set, t string, i int) string {
+	return e.NamespaceOrDefault() + "-" + set + "-" + t + "-" + strconv.Itoa(i)
 }
 
 // NamespaceOrDefault is the namespace the objects land in.
@@ -109,6 +131,18 @@ func NamespaceOrDefault(namespace string) string {
 // Selector is the label set every selector of the ensemble uses.
 func (e Ensemble) Selector() map[string]string {
 	return map[string]string{LabelName: AppName, LabelInstance: e.Name}
+}
+
+// LabelRole tells voters' pods from observers' (membership.Role values)
+// once an ensemble has observers: the PodDisruptionBudget, the voters'
+// zone spread and the observers' client Service select by it.
+const LabelRole = Group + "/role"
+
+// RoleSelector is Selector narrowed to the pods of one role.
+func (e Ensemble) RoleSelector(role string) map[string]string {
+	l := e.Selector()
+	l[LabelRole] = role
+	return l
 }
 
 // Labels are the labels of every generated object and of the pods.

@@ -74,7 +74,9 @@ func ownedBy(n *yaml.RNode) string {
 func scaleWarning(s spec, own ownership) framework.Results {
 	var sts *yaml.RNode
 	for _, g := range generatedIDs(s) {
-		if g.kind == "StatefulSet" {
+		// The voters' StatefulSet: observers (their own set) hold no
+		// quorum, so changing their number is always safe.
+		if g.kind == "StatefulSet" && g.name == s.m.StatefulSet() {
 			sts = own.old[g.id]
 		}
 	}

@@ -91,11 +91,12 @@ func alerts(z *api.ZookeeperSpec, m membership.Membership) []alert {
 	e := m.Ensemble
 	t := z.Spec.Monitoring.PrometheusRule.Thresholds
 	sel := promSelector(z, e)
-	n := int(m.Replicas())
+	n := len(m.Members)
 	majority := m.Majority()
-	up := fmt.Sprintf(`(count(up{%s} == 1) or vector(0))`, sel)
+	all := fmt.Sprintf(`(count(up{%s} == 1) or vector(0))`, sel)
+	up := votersUp(m, sel)
 	out := []alert{{
-		name: "ZookeeperMemberDown", expr: fmt.Sprintf(`%s < %d`, up, n), forDuration: "5m", severity: SeverityWarning,
+		name: "ZookeeperMemberDown", expr: fmt.Sprintf(`%s < %d`, all, n), forDuration: "5m", severity: SeverityWarning,
 		summary:     fmt.Sprintf("ZooKeeper %s: {{ $value }} of %d members answer scrapes", e.Owner(), n),
 		description: fmt.Sprintf("Fewer than %d members of %s are up. The ensemble tolerates %d member(s) down; one more failure may cost the quorum.", n, e.Owner(), m.FaultTolerance()),
 		runbook: fmt.Sprintf("kubectl -n %s get pods -l %s=%s: find the member that is not Running/Ready; `kubectl describe pod` and its logs (previous container too) say why: "+
@@ -105,7 +106,7 @@ func alerts(z *api.ZookeeperSpec, m membership.Membership) []alert {
 	if m.Voters() > 1 {
 		out = append(out, alert{
 			name: "ZookeeperQuorumLost", expr: fmt.Sprintf(`%s < %d`, up, majority), forDuration: "1m", severity: SeverityCritical,
-			summary:     fmt.Sprintf("ZooKeeper %s has lost its quorum: {{ $value }} of %d members up, %d needed", e.Owner(), n, majority),
+			summary:     fmt.Sprintf("ZooKeeper %s has lost its quorum: {{ $value }} of %d members up, %d needed", e.Owner(), m.Voters(), majority),
 			description: "Fewer than a majority of members run: the ensemble serves no writes and, unless read-only mode is on, no reads. Every client of it is down.",
 			runbook:     "Restore members, not data: get the missing pods Running (see ZookeeperMemberDown). Do not wipe volumes or change replicas while the quorum is lost; the members with the newest data must rejoin. If the volumes of a majority are gone, restore from backup (docs/backup.md).",
 		}, alert{
@@ -125,12 +126,23 @@ func alerts(z *api.ZookeeperSpec, m membership.Membership) []alert {
 			runbook:     "Correlate with the member's GC logs and fsync time; check for CPU limits (the function sets none on purpose) and node pressure. Raising syncLimit/tickTime hides the symptom at the cost of slower failure detection.",
 		})
 	}
-	return append(out, loadAlerts(sel, e, t)...)
+	return append(out, loadAlerts(sel, membersVolumes(m), t)...)
 }
 
-// loadAlerts are the per-member load and resource rules.
-func loadAlerts(sel string, e names.Ensemble, t api.AlertThresholds) []alert {
-	vol := volumeSelector(e)
+// membersVolumes matches the claims of every member: the voters', and the
+// observers' (<template>-<name>-observer-<i>) when there are any.
+func membersVolumes(m membership.Membership) string {
+	if m.ObserverReplicas() == 0 {
+		return volumeSelector(m.Ensemble)
+	}
+	e := m.Ensemble
+	return fmt.Sprintf(`namespace=%q,persistentvolumeclaim=~"(%s|%s)-%s(%s)?-[0-9]+"`,
+		e.NamespaceOrDefault(), names.DataVolume, names.DataLogVolume, e.StatefulSet(), names.ObserverSuffix)
+}
+
+// loadAlerts are the per-member load and resource rules; vol selects the
+// members' volumes.
+func loadAlerts(sel, vol string, t api.AlertThresholds) []alert {
 	free := fmt.Sprintf(`100 * kubelet_volume_stats_available_bytes{%s} / kubelet_volume_stats_capacity_bytes{%s}`, vol, vol)
 	return []alert{{
 		name: "ZookeeperOutstandingRequestsHigh", expr: fmt.Sprintf(`outstanding_requests{%s} > %d`, sel, *t.OutstandingRequests), forDuration: "5m", severity: SeverityWarning,
@@ -173,4 +185,15 @@ func loadAlerts(sel string, e names.Ensemble, t api.AlertThresholds) []alert {
 		description: "At the current rate the volume fills within 4 hours; the member then stops.",
 		runbook:     "Same as ZookeeperVolumeFilling, now: expand the claim first, then find out what grows (snapshots from a large znode tree, logs without purge).",
 	}}
+}
+
+// votersUp counts the voters that answer scrapes. Observers (their own
+// StatefulSet, pods <name>-observer-N) are scraped too but hold no
+// quorum: with observers the count keeps to the voters' pods, by the pod
+// label the Prometheus Operator puts on every target.
+func votersUp(m membership.Membership, sel string) string {
+	if m.ObserverReplicas() > 0 {
+		sel += fmt.Sprintf(`,pod=~"%s-[0-9]+"`, m.StatefulSet())
+	}
+	return fmt.Sprintf(`(count(up{%s} == 1) or vector(0))`, sel)
 }

@@ -18,6 +18,7 @@ const (
 	KeyBackup     = "backup.sh"
 	KeyRestore    = "restore.sh"
 	KeyBackupLib  = "backup-lib.sh"
+	KeyBackupSTS  = "backup-sts.sh"
 	BackupHashAnn = api.Group + "/backup-hash"
 )
 
@@ -41,6 +42,8 @@ var (
 	restoreScript string
 	//go:embed scripts/backup-lib.sh
 	backupLib string
+	//go:embed scripts/backup-sts.sh
+	backupSTS string
 )
 
 // BackupName is the name of the backup ConfigMap and of the claim the
@@ -74,7 +77,7 @@ func Backup(z *api.ZookeeperSpec, e names.Ensemble, ensemble []Object) []Object 
 	cm := &corev1.ConfigMap{
 		TypeMeta:   typeMeta("v1", "ConfigMap"),
 		ObjectMeta: objectMeta(e, BackupName(e)),
-		Data:       map[string]string{KeyBackup: backupScript, KeyRestore: restoreScript, KeyBackupLib: backupLib},
+		Data:       map[string]string{KeyBackup: backupScript, KeyRestore: restoreScript, KeyBackupLib: backupLib, KeyBackupSTS: backupSTS},
 	}
 	objs := []Object{cm}
 	if v := b.Volume; v != nil && v.ClaimName == "" {
@@ -130,11 +133,15 @@ func backupVolumes(z *api.ZookeeperSpec, e names.Ensemble) []corev1.Volume {
 			PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: claim},
 		}})
 	}
+	if s3 := z.Spec.Backup.S3; s3 != nil && s3.WebIdentity != nil {
+		vols = append(vols, awsTokenVolume(s3.WebIdentity))
+	}
 	return vols
 }
 
 // backupEnv tells the scripts where zoo.cfg and the target are; S3
-// credentials come from the Secret, never from the spec.
+// credentials come from the Secret, or from STS for the ServiceAccount
+// token, never from the spec.
 func backupEnv(z *api.ZookeeperSpec) []corev1.EnvVar {
 	b := z.Spec.Backup
 	env := []corev1.EnvVar{
@@ -154,11 +161,16 @@ func backupEnv(z *api.ZookeeperSpec) []corev1.EnvVar {
 			Key:                  key,
 		}}
 	}
-	return append(env,
+	env = append(env,
 		corev1.EnvVar{Name: "S3_ENDPOINT", Value: s3.Endpoint},
 		corev1.EnvVar{Name: "S3_BUCKET", Value: s3.Bucket},
 		corev1.EnvVar{Name: "S3_PREFIX", Value: s3.Prefix},
 		corev1.EnvVar{Name: "S3_REGION", Value: s3.Region},
+	)
+	if s3.WebIdentity != nil {
+		return append(env, webIdentityEnv(s3)...)
+	}
+	return append(env,
 		corev1.EnvVar{Name: "AWS_ACCESS_KEY_ID", ValueFrom: secret(s3.CredentialsSecret.AccessKeyIDKey)},
 		corev1.EnvVar{Name: "AWS_SECRET_ACCESS_KEY", ValueFrom: secret(s3.CredentialsSecret.SecretAccessKeyKey)},
 	)
@@ -183,6 +195,9 @@ func backupMounts(z *api.ZookeeperSpec, zk corev1.Container, write bool) []corev
 	)
 	if z.Spec.Backup.Volume != nil {
 		m = append(m, corev1.VolumeMount{Name: volumeBackupTarget, MountPath: BackupTargetDir, ReadOnly: write})
+	}
+	if s3 := z.Spec.Backup.S3; s3 != nil && s3.WebIdentity != nil {
+		m = append(m, awsTokenMount())
 	}
 	return m
 }
@@ -226,11 +241,23 @@ func restoreContainer(z *api.ZookeeperSpec, zk corev1.Container) corev1.Containe
 }
 
 // s3Egress lets the members' pods (the sidecar and the restore init
-// container) reach the bucket's port. The endpoint is a name that may
-// resolve to any address, so the rule names the port only.
+// container) reach the bucket's port, and STS's with webIdentity. An
+// endpoint is a name that may resolve to any address, so the rule names
+// ports only.
 func s3Egress(s3 *api.S3Target) networkingv1.NetworkPolicyEgressRule {
+	ports := []int32{urlPort(s3.Endpoint)}
+	if w := s3.WebIdentity; w != nil {
+		if p := urlPort(w.STSEndpoint); p != ports[0] {
+			ports = append(ports, p)
+		}
+	}
+	return networkingv1.NetworkPolicyEgressRule{Ports: tcpPorts(ports...)}
+}
+
+// urlPort is a validated base URL's port: explicit, or the scheme's.
+func urlPort(endpoint string) int32 {
 	port := int32(443)
-	if u, err := url.Parse(s3.Endpoint); err == nil {
+	if u, err := url.Parse(endpoint); err == nil {
 		if u.Scheme == "http" {
 			port = 80
 		}
@@ -238,5 +265,5 @@ func s3Egress(s3 *api.S3Target) networkingv1.NetworkPolicyEgressRule {
 			port = int32(p)
 		}
 	}
-	return networkingv1.NetworkPolicyEgressRule{Ports: tcpPorts(port)}
+	return port
 }

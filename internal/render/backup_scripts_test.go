@@ -27,7 +27,7 @@ func newZKDirs(t *testing.T) zkDirs {
 	// The last dataDir line wins, as in ZooKeeper.
 	cfg := "dataDir=/data\ndataLogDir=/datalog\nserver.1=a:2888:3888;2181\ndataDir=" + d.data + "\ndataLogDir=" + d.datalog + "\n"
 	require.NoError(t, os.WriteFile(filepath.Join(d.conf, "zoo.cfg"), []byte(cfg), 0o644))
-	for k, v := range map[string]string{KeyBackup: backupScript, KeyRestore: restoreScript, KeyBackupLib: backupLib} {
+	for k, v := range map[string]string{KeyBackup: backupScript, KeyRestore: restoreScript, KeyBackupLib: backupLib, KeyBackupSTS: backupSTS} {
 		require.NoError(t, os.WriteFile(filepath.Join(d.conf, k), []byte(v), 0o644))
 	}
 	return d
@@ -155,7 +155,7 @@ func TestBackupWithoutSnapshotFails(t *testing.T) {
 // authentication) and must get its published signature.
 func TestS3SignatureMatchesAWSExample(t *testing.T) {
 	d := newZKDirs(t)
-	script := `. "$LIB"; s3_signature GET /test.txt "" "$(printf 'host:examplebucket.s3.amazonaws.com\nrange:bytes=0-9\nx-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\nx-amz-date:20130524T000000Z')" "host;range;x-amz-content-sha256;x-amz-date" e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 20130524T000000Z`
+	script := `. "$LIB"; secret_key=$AWS_SECRET_ACCESS_KEY; s3_signature GET /test.txt "" "$(printf 'host:examplebucket.s3.amazonaws.com\nrange:bytes=0-9\nx-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\nx-amz-date:20130524T000000Z')" "host;range;x-amz-content-sha256;x-amz-date" e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 20130524T000000Z`
 	cmd := exec.Command("bash", "-c", script)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "LIB=" + filepath.Join(d.conf, KeyBackupLib),
 		"S3_REGION=us-east-1", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}

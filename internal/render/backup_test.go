@@ -95,7 +95,7 @@ func TestBackupSidecarToVolume(t *testing.T) {
 	assert.Equal(t, []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany}, claim.Spec.AccessModes)
 	assert.Equal(t, "nfs", *claim.Spec.StorageClassName)
 	require.NotNil(t, cm)
-	assert.Equal(t, []string{KeyBackupLib, KeyBackup, KeyRestore}, sortedKeys(cm.Data))
+	assert.Equal(t, []string{KeyBackupLib, KeyBackupSTS, KeyBackup, KeyRestore}, sortedKeys(cm.Data))
 	for _, v := range pod.Spec.Volumes {
 		if v.Name == volumeBackupTarget {
 			assert.Equal(t, "zk-backup", v.PersistentVolumeClaim.ClaimName)
@@ -134,7 +134,7 @@ func TestBackupToS3AndRestore(t *testing.T) {
 
 func sortedKeys(m map[string]string) []string {
 	var out []string
-	for _, k := range []string{KeyBackupLib, KeyBackup, KeyRestore} {
+	for _, k := range []string{KeyBackupLib, KeyBackupSTS, KeyBackup, KeyRestore} {
 		if _, ok := m[k]; ok {
 			out = append(out, k)
 		}

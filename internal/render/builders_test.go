@@ -47,10 +47,10 @@ func TestServerLines(t *testing.T) {
 			m:        membership.New(names.New("zk", "", "example.org", ""), 1, 0, nil),
 			expected: "server.1=zk-0.zk-headless.default.svc.example.org:2888:3888;2181\n",
 		},
-		"an observer says so before the client port": {
+		"an observer says so before the client port, with an id above the voters'": {
 			m: membership.New(zk, 1, 1, nil),
 			expected: "server.1=zk-0.zk-headless.ns.svc.cluster.local:2888:3888;2181\n" +
-				"server.2=zk-1.zk-headless.ns.svc.cluster.local:2888:3888:observer;2181\n",
+				"server.101=zk-observer-0.zk-headless.ns.svc.cluster.local:2888:3888:observer;2181\n",
 		},
 	}
 	for name, tc := range cases {
@@ -225,13 +225,18 @@ func TestMembershipSizesTheEnsemble(t *testing.T) {
 	z := spec(t, "  replicas: 5\n  monitoring: {prometheusRule: {}}\n")
 	m := membership.New(z.Names(), 3, 2, []string{names.DataVolume})
 	sts := StatefulSet(z, m, "hash")
-	assert.EqualValues(t, 5, *sts.Spec.Replicas, "the StatefulSet runs every member, voting or not")
-	assert.EqualValues(t, 1, PodDisruptionBudget(m).Spec.MaxUnavailable.IntValue(), "one member at a time")
+	assert.EqualValues(t, 3, *sts.Spec.Replicas, "the voters' StatefulSet runs the voters")
+	assert.EqualValues(t, 2, *ObserverStatefulSet(z, m, "hash").Spec.Replicas, "the observers have their own")
+	assert.EqualValues(t, 1, PodDisruptionBudget(m).Spec.MaxUnavailable.IntValue(), "one voter at a time")
 	exprs := map[string]string{}
 	for _, r := range AlertRules(z, m) {
 		exprs[r.Alert] = r.Expr.String()
 	}
 	assert.True(t, strings.HasSuffix(exprs["ZookeeperQuorumLost"], " < 2"), "the majority of the 3 voters, not of 5 members: %s", exprs["ZookeeperQuorumLost"])
+	assert.Contains(t, exprs["ZookeeperQuorumLost"], `pod=~"zk-[0-9]+"`, "only the voters' pods count towards the quorum")
+	assert.Contains(t, exprs["ZookeeperNoLeader"], `pod=~"zk-[0-9]+"`, "only the voters' pods count towards the quorum")
+	assert.NotContains(t, exprs["ZookeeperMemberDown"], `pod=~`, "every member, observers too")
+	assert.Contains(t, exprs["ZookeeperVolumeFilling"], `persistentvolumeclaim=~"(data|datalog)-zk(-observer)?-[0-9]+"`, "the observers' volumes fill too")
 	assert.True(t, strings.HasSuffix(exprs["ZookeeperMemberNotFollowing"], " < 2"), "followers are the other voters: %s", exprs["ZookeeperMemberNotFollowing"])
 	assert.True(t, strings.HasSuffix(exprs["ZookeeperMemberDown"], " < 5"), "every member answers scrapes: %s", exprs["ZookeeperMemberDown"])
 }

@@ -44,6 +44,9 @@ func ConfigMap(z *api.ZookeeperSpec, m membership.Membership) *corev1.ConfigMap 
 		KeyLive:    liveScript,
 	}
 	membershipData(z, m, data)
+	if m.ObserverReplicas() > 0 {
+		data[KeyObserverZooCfg] = ObserverZooCfg(z, m)
+	}
 	return &corev1.ConfigMap{
 		TypeMeta:   typeMeta("v1", "ConfigMap"),
 		ObjectMeta: objectMeta(e, e.ConfigMap()),

@@ -26,7 +26,7 @@ func PodDisruptionBudget(m membership.Membership) *policyv1.PodDisruptionBudget 
 		ObjectMeta: objectMeta(e, e.Disruption()),
 		Spec: policyv1.PodDisruptionBudgetSpec{
 			MaxUnavailable:             &budget,
-			Selector:                   selector(e),
+			Selector:                   disruptionSelector(m),
 			UnhealthyPodEvictionPolicy: &always,
 		},
 	}

@@ -39,6 +39,9 @@ func Ensemble(z *api.ZookeeperSpec, m membership.Membership) []Object {
 	// Backup adds its sidecar and restore init container to the
 	// StatefulSet, and egress to an S3 target to the NetworkPolicy.
 	objs = append(objs, Backup(z, e, objs)...)
+	// Observers after Backup: the backup sidecar runs on voters only (an
+	// observer holds the same data); before Secure, which secures them too.
+	objs = append(objs, Observers(z, m, ConfigHash(cm))...)
 	objs = append(objs, Secure(z, m, objs)...)
 	applyPodSettings(z, objs)
 	return objs

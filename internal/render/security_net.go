@@ -14,7 +14,7 @@ import (
 // plaintext one when it is closed.
 func secureService(z *api.ZookeeperSpec, e names.Ensemble, svc *corev1.Service) {
 	s := &z.Spec
-	if svc.Name != e.HeadlessService() && svc.Name != e.ClientService() {
+	if svc.Name != e.HeadlessService() && svc.Name != e.ClientService() && svc.Name != e.ObserverClientService() {
 		return
 	}
 	var ports []corev1.ServicePort

@@ -39,7 +39,7 @@ func StatefulSet(z *api.ZookeeperSpec, m membership.Membership, configHash strin
 	e := m.Ensemble
 	replicas := m.Replicas()
 	rp := z.Spec.Storage.RetentionPolicy
-	return &appsv1.StatefulSet{
+	sts := &appsv1.StatefulSet{
 		TypeMeta:   typeMeta("apps/v1", "StatefulSet"),
 		ObjectMeta: objectMeta(e, e.StatefulSet()),
 		Spec: appsv1.StatefulSetSpec{
@@ -62,6 +62,13 @@ func StatefulSet(z *api.ZookeeperSpec, m membership.Membership, configHash strin
 			VolumeClaimTemplates: claimTemplates(z, m),
 		},
 	}
+	if m.ObserverReplicas() > 0 {
+		// The selector stays the one of an ensemble without observers
+		// (it is immutable); the role label tells the PDB and the voters'
+		// zone spread which pods vote.
+		withRole(sts, e, membership.Participant)
+	}
+	return sts
 }
 
 func podAnnotations(z *api.ZookeeperSpec, configHash string) map[string]string {

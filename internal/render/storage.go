@@ -32,14 +32,14 @@ func StorageClass(z *api.ZookeeperSpec, e names.Ensemble) *storagev1.StorageClas
 // template, each pre-bound through claimRef to the exact claim the
 // StatefulSet will create for that ordinal, and pinned to its node: member
 // i always finds its own data, never another member's.
-// Node i of spec.storage.persistentVolumes.nodes holds member i's volumes
-// (the spec's check makes their counts equal).
+// Node i of spec.storage.persistentVolumes.nodes holds member i's volumes,
+// voters first, then observers (the spec's check makes the counts equal).
 func PersistentVolumes(z *api.ZookeeperSpec, m membership.Membership) []*corev1.PersistentVolume {
 	nodes := z.Spec.Storage.PersistentVolumes.Nodes
 	var out []*corev1.PersistentVolume
-	for _, x := range m.Members {
+	for i, x := range m.Members { // voters, then observers: the nodes' order
 		for _, t := range m.Templates {
-			out = append(out, localVolume(z, m.Ensemble, x, nodes[x.Ordinal], t))
+			out = append(out, localVolume(z, m.Ensemble, x, nodes[i], t))
 		}
 	}
 	return out
@@ -51,7 +51,7 @@ func localVolume(z *api.ZookeeperSpec, e names.Ensemble, x membership.Member, no
 	fs := corev1.PersistentVolumeFilesystem
 	return &corev1.PersistentVolume{
 		TypeMeta:   typeMeta("v1", "PersistentVolume"),
-		ObjectMeta: clusterMeta(e, e.Volume(template, x.Ordinal)),
+		ObjectMeta: clusterMeta(e, e.SetVolume(x.Set, template, x.Ordinal)),
 		Spec: corev1.PersistentVolumeSpec{
 			Capacity:                      corev1.ResourceList{corev1.ResourceStorage: size},
 			AccessModes:                   []corev1.PersistentVolumeAccessMode{st.AccessMode},

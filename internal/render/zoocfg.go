@@ -29,7 +29,30 @@ const PrometheusProvider = "org.apache.zookeeper.metrics.prometheus.PrometheusMe
 // Properties are written with java.util.Properties escaping
 // (zkprops.Write), so no value can add, end or continue a line.
 func ZooCfg(z *api.ZookeeperSpec, m membership.Membership) string {
-	props := zooProperties(z)
+	return zooCfg(z, m, memberProperties(z, m))
+}
+
+// ObserverZooCfg is the observers' zoo.cfg: ZooCfg plus peerType=observer.
+func ObserverZooCfg(z *api.ZookeeperSpec, m membership.Membership) string {
+	p := memberProperties(z, m)
+	p["peerType"] = string(membership.Observer)
+	return zooCfg(z, m, p)
+}
+
+// memberProperties are the properties of the spec for the membership m.
+// With observers a single voter must not run standalone: ZooKeeper 3.8
+// refuses observers next to a standalone server ("Observers w/o quorum is
+// an invalid configuration", seen on e2e/observers), so the voter leads a
+// quorum of one instead, as with dynamic membership.
+func memberProperties(z *api.ZookeeperSpec, m membership.Membership) map[string]string {
+	p := zooProperties(z)
+	if m.ObserverReplicas() > 0 {
+		p["standaloneEnabled"] = "false"
+	}
+	return p
+}
+
+func zooCfg(z *api.ZookeeperSpec, m membership.Membership, props map[string]string) string {
 	entries := make([]zkprops.Entry, 0, len(props))
 	for k, v := range props {
 		entries = append(entries, zkprops.Entry{Key: k, Value: v})

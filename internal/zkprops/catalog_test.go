@@ -54,6 +54,7 @@ func TestCheck(t *testing.T) {
 		"sasl":           {"quorum.auth.enableSasl", "true", "issue 15"},
 		"netty":          {"serverCnxnFactory", "x", "issue 15"},
 		"observers":      {"syncEnabled", "true", "observers"},
+		"peerType":       {"peerType", "observer", "set spec.observers"},
 		"3.9 only":       {"admin.snapshot.enabled", "true", "3.8.0"},
 		"newline key":    {"snapCount\ndataDir", "1", "not a ZooKeeper property"},
 		"injection":      {"snapCount", "1\ndataDir=/x", "is not an integer"},

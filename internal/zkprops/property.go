@@ -90,10 +90,13 @@ const (
 	NotIn38
 	// Conflicts: it would break what the function renders (Use says how).
 	Conflicts
+	// ObserversOnly: it tunes observers (spec.observers), and no suite
+	// proves its effect on them on a real server yet.
+	ObserversOnly
 )
 
 func (r Reason) String() string {
-	return [...]string{"managed by the function", "TLS/authentication (issue 15)", "no effect in this ensemble", "ZooKeeper 3.9 only, unproven", "conflicts with the rendered ensemble"}[r]
+	return [...]string{"managed by the function", "TLS/authentication (issue 15)", "no effect in this ensemble", "ZooKeeper 3.9 only, unproven", "conflicts with the rendered ensemble", "observers only, unproven"}[r]
 }
 
 // Refusal is a key, or with Prefix every key starting with it, that

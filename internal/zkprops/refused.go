@@ -2,7 +2,7 @@ package zkprops
 
 const (
 	issue15    = "spec.security renders TLS and authentication together with the key stores, trust stores and JAAS file they need (docs/security.md)"
-	noObserver = "only observers use it, and the function renders no observers"
+	noObserver = "it tunes observers (spec.observers), and no suite proves its effect on them on a real server yet; observers run with ZooKeeper's default"
 	static     = "(static membership; see the README on scaling)"
 )
 
@@ -18,6 +18,7 @@ var refused = []Refusal{
 	{Name: "clientPort", Use: "(fixed at 2181)"},
 	{Name: "clientPortAddress", Use: "(the client port listens on every address: probes and server.X lines rely on it)"},
 	{Name: "autopurge.snapRetainCount", Use: "spec.zookeeper.autopurge.snapRetainCount"},
+	{Name: "peerType", Use: "spec.observers (observers run with peerType=observer, voters as participants)"},
 	{Name: "autopurge.purgeInterval", Use: "spec.zookeeper.autopurge.purgeInterval"},
 	{Name: "4lw.commands.whitelist", Use: "spec.zookeeper.fourLetterWords"},
 	{Name: "admin.enableServer", Use: "spec.zookeeper.adminServer.enabled"},
@@ -37,16 +38,16 @@ var refused = []Refusal{
 	// TLS, SASL and authentication providers: issue 15.
 	{Name: "ssl.", Prefix: true, Reason: Secured, Use: issue15},
 	{Name: "sslQuorum", Reason: Secured, Use: issue15},
-	{Name: "sslQuorumReloadCertFiles", Reason: Secured, Use: issue15},
+	{Name: "sslQuorumReloadCertFiles", Reason: Secured, Use: issue15 + " (always true with spec.security.tls)"},
 	{Name: "secureClientPort", Reason: Secured, Use: issue15},
 	{Name: "secureClientPortAddress", Reason: Secured, Use: issue15},
 	{Name: "portUnification", Reason: Secured, Use: issue15},
 	{Name: "client.portUnification", Reason: Secured, Use: issue15},
-	{Name: "client.certReload", Reason: Secured, Use: issue15},
+	{Name: "client.certReload", Reason: Secured, Use: issue15 + " (true with spec.security.tls.client)"},
 	{Name: "serverCnxnFactory", Reason: Secured, Use: issue15 + " (Netty is needed for TLS on the client port)"},
 	{Name: "netty.", Prefix: true, Reason: Secured, Use: issue15 + " (Netty settings do nothing without serverCnxnFactory)"},
 	{Name: "advancedFlowControlEnabled", Reason: Secured, Use: issue15 + " (Netty settings do nothing without serverCnxnFactory)"},
-	{Name: "quorum.auth.", Prefix: true, Reason: Secured, Use: issue15},
+	{Name: "quorum.auth.", Prefix: true, Reason: Secured, Use: issue15 + " (set spec.security.quorumSasl)"},
 	{Name: "quorum.cnxn.threads.size", Reason: Secured, Use: issue15 + " (only used with quorum SASL)"},
 	{Name: "authProvider", Prefix: true, Reason: Secured, Use: issue15},
 	{Name: "DigestAuthenticationProvider.", Prefix: true, Reason: Secured, Use: issue15},
@@ -63,11 +64,10 @@ var refused = []Refusal{
 	{Name: "fips-mode", Reason: Secured, Use: issue15},
 
 	// Valid ZooKeeper settings that do nothing here.
-	{Name: "peerType", Reason: NoEffect, Use: noObserver},
-	{Name: "observerMasterPort", Reason: NoEffect, Use: noObserver},
-	{Name: "syncEnabled", Reason: NoEffect, Use: noObserver},
-	{Name: "observer.", Prefix: true, Reason: NoEffect, Use: noObserver},
-	{Name: "connectToLearnerMasterLimit", Reason: NoEffect, Use: "only used with observerMasterPort, for observers, which the function does not render"},
+	{Name: "observerMasterPort", Reason: NoEffect, Use: "observers sync from the leader's quorum port; a master port on the followers would need its own container, Service and NetworkPolicy port, which the function does not render"},
+	{Name: "syncEnabled", Reason: ObserversOnly, Use: noObserver},
+	{Name: "observer.", Prefix: true, Reason: ObserversOnly, Use: noObserver},
+	{Name: "connectToLearnerMasterLimit", Reason: NoEffect, Use: "only used with observerMasterPort, which the function does not render"},
 	{Name: "multiAddress.", Prefix: true, Reason: NoEffect, Use: "each member has one address in its server.X line"},
 	{Name: "oraclePath", Reason: NoEffect, Use: "only two-member ensembles use it, and spec.replicas is odd"},
 	{Name: "electionAlg", Reason: NoEffect, Use: "3 is the only algorithm and the default"},

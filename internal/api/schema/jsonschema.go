@@ -19,6 +19,9 @@ const jsonSchemaDraft = "https://json-schema.org/draft/2020-12/schema"
 func SpecJSONSchema(spec *Node) ([]byte, error) {
 	s := jsonNode(spec)
 	s["properties"].(map[string]any)["replicas"] = replicasSchema(spec.Properties["replicas"].Description)
+	s["properties"].(map[string]any)["observers"] = map[string]any{
+		"description": spec.Properties["observers"].Description, "type": "integer", "minimum": 0, "maximum": api.MaxObservers,
+	}
 	return document(api.Kind, "ZookeeperSpec describes one ZooKeeper ensemble; the zookeeper-fn KRM function expands it into every object the ensemble needs.", s)
 }
 

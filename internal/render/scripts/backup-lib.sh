@@ -2,10 +2,15 @@
 # Rendered by zookeeper-fn. Functions shared by backup.sh and restore.sh:
 # where ZooKeeper keeps its files, and the two kinds of backup target (a
 # mounted volume, BACKUP_DIR, or an S3-compatible bucket, S3_*, reached
-# with curl and requests signed here). Everything they call is in the
-# official image: bash, coreutils, tar, gzip, cmp (diffutils), and curl
-# and openssl (the eclipse-temurin base installs curl and ca-certificates,
+# with curl and requests signed here, with static keys or with temporary
+# credentials from STS for the ServiceAccount token, AWS_ROLE_ARN and
+# AWS_WEB_IDENTITY_TOKEN_FILE: see backup-sts.sh). Everything they call is
+# in the official image: bash, coreutils, tar, gzip, cmp (diffutils), and
+# curl and openssl (the eclipse-temurin base installs curl and ca-certificates,
 # which depends on openssl).
+
+# shellcheck source=backup-sts.sh
+. "$(dirname "${BASH_SOURCE[0]}")/backup-sts.sh"
 
 # cfg_value KEY: the last KEY= line of zoo.cfg wins, as in ZooKeeper's parser.
 cfg_value() {
@@ -39,26 +44,28 @@ hmac_hex() { # hmac_hex KEY_HEX DATA
 }
 
 # s3_signature METHOD PATH QUERY CANONICAL_HEADERS SIGNED_HEADERS PAYLOAD_SHA256 AMZ_DATE:
-# the request's signature with AWS_SECRET_ACCESS_KEY in S3_REGION.
+# the request's signature with $secret_key (s3_credentials) in S3_REGION.
 # CANONICAL_HEADERS are "name:value" lines, lower-case, sorted.
 s3_signature() {
   local creq scope sts k day=${7%%T*}
   creq=$(printf '%s\n%s\n%s\n%s\n\n%s\n%s' "$1" "$2" "$3" "$4" "$5" "$6")
   scope="$day/$S3_REGION/s3/aws4_request"
   sts=$(printf 'AWS4-HMAC-SHA256\n%s\n%s\n%s' "$7" "$scope" "$(printf '%s' "$creq" | sha256sum | cut -d' ' -f1)")
-  k=$(printf '%s' "$day" | openssl dgst -sha256 -mac HMAC -macopt "key:AWS4$AWS_SECRET_ACCESS_KEY" -r | cut -d' ' -f1)
+  k=$(printf '%s' "$day" | openssl dgst -sha256 -mac HMAC -macopt "key:AWS4$secret_key" -r | cut -d' ' -f1)
   k=$(hmac_hex "$k" "$S3_REGION")
   k=$(hmac_hex "$k" s3)
   k=$(hmac_hex "$k" aws4_request)
   hmac_hex "$k" "$sts"
 }
 
-# s3_request METHOD KEY QUERY BODY_FILE CURL_ARGS...: one signed request,
+# s3_request METHOD KEY QUERY BODY_FILE OUT: one signed request,
 # path-style (<endpoint>/<bucket>/<key>). QUERY is canonical: sorted and
-# encoded. BODY_FILE is empty for requests without a body.
+# encoded. BODY_FILE is empty for requests without a body. The response
+# body goes to the file OUT, to stdout for -, nowhere for "".
 s3_request() {
-  local method=$1 key=$2 query=$3 body=$4 host path payload now headers sig
-  shift 4
+  local method=$1 key=$2 query=$3 body=$4 host path payload now headers signed sig
+  s3_credentials || return 1
+  # shellcheck disable=SC2153 # S3_ENDPOINT is set by the pod, not here.
   host=${S3_ENDPOINT#*://}
   host=${host%%/*}
   path="/$S3_BUCKET"
@@ -70,16 +77,53 @@ s3_request() {
   fi
   now=$(date -u +%Y%m%dT%H%M%SZ)
   headers=$(printf 'host:%s\nx-amz-content-sha256:%s\nx-amz-date:%s' "$host" "$payload" "$now")
-  sig=$(s3_signature "$method" "$path" "$query" "$headers" "host;x-amz-content-sha256;x-amz-date" "$payload" "$now")
-  curl --fail --silent --show-error --max-time 900 -X "$method" \
-    -H "Authorization: AWS4-HMAC-SHA256 Credential=$AWS_ACCESS_KEY_ID/${now%%T*}/$S3_REGION/s3/aws4_request,SignedHeaders=host;x-amz-content-sha256;x-amz-date,Signature=$sig" \
-    -H "x-amz-content-sha256: $payload" -H "x-amz-date: $now" \
-    ${body:+--upload-file "$body"} "$@" "${S3_ENDPOINT%/}$path${query:+?$query}"
+  signed="host;x-amz-content-sha256;x-amz-date"
+  # Temporary credentials: S3 wants the session token signed with them.
+  if [ -n "$session_token" ]; then
+    headers+=$'\n'"x-amz-security-token:$session_token"
+    signed+=";x-amz-security-token"
+  fi
+  sig=$(s3_signature "$method" "$path" "$query" "$headers" "$signed" "$payload" "$now")
+  # The headers go to curl through a pipe, not its command line, which
+  # other processes could read.
+  s3_send "$method" "$body" "$5" "${S3_ENDPOINT%/}$path${query:+?$query}" <(
+    printf 'Authorization: AWS4-HMAC-SHA256 Credential=%s/%s/%s/s3/aws4_request,SignedHeaders=%s,Signature=%s\n' \
+      "$access_key" "${now%%T*}" "$S3_REGION" "$signed" "$sig"
+    printf 'x-amz-content-sha256: %s\nx-amz-date: %s\n' "$payload" "$now"
+    [ -z "$session_token" ] || printf 'x-amz-security-token: %s\n' "$session_token"
+  )
 }
 
-s3_put() { s3_request PUT "$2" "" "$1" -o /dev/null; }      # s3_put FILE KEY
-s3_get() { s3_request GET "$1" "" "" -o "$2"; }             # s3_get KEY FILE
-s3_delete() { s3_request DELETE "$1" "" "" -o /dev/null; }  # s3_delete KEY
+# s3_send METHOD BODY_FILE OUT URL HEADER_FILE: the request; an error
+# answer is logged with S3's own code and message (AccessDenied,
+# ExpiredToken, SignatureDoesNotMatch...), the way to debug it.
+s3_send() {
+  local out status code msg
+  out=$(mktemp "${TMPDIR:-/tmp}/s3.XXXXXX")
+  status=$(curl --silent --show-error --max-time 900 -X "$1" -H @"$5" ${2:+--upload-file "$2"} \
+    -o "$out" -w '%{http_code}' "$4") || {
+    rm -f "$out"
+    sts_log "S3 $1 ${4%%\?*} failed: no answer (see curl's message above)"
+    return 1
+  }
+  if [ "${status:0:1}" != 2 ]; then
+    code=$(xml_value Code <"$out")
+    msg=$(xml_value Message <"$out")
+    [ -n "$code$msg" ] || msg=$(head -c 200 "$out" | tr -c '[:print:]' ' ')
+    rm -f "$out"
+    sts_log "S3 $1 ${4%%\?*} refused: HTTP $status ${code:-(no error code)}: ${msg:0:300}"
+    return 1
+  fi
+  case "$3" in
+    "") rm -f "$out" ;;
+    -) cat "$out" && rm -f "$out" ;;
+    *) mv -f "$out" "$3" ;;
+  esac
+}
+
+s3_put() { s3_request PUT "$2" "" "$1" ""; }      # s3_put FILE KEY
+s3_get() { s3_request GET "$1" "" "" "$2"; }      # s3_get KEY FILE
+s3_delete() { s3_request DELETE "$1" "" "" ""; }  # s3_delete KEY
 
 # s3_list PREFIX: the keys under PREFIX, one a line (ListObjectsV2, all pages).
 s3_list() {
@@ -88,7 +132,7 @@ s3_list() {
     query=""
     [ -n "$token" ] && query="continuation-token=$(urlencode_query "$token")&"
     query="${query}list-type=2&prefix=$(urlencode_query "$1")"
-    page=$(s3_request GET "" "$query" "") || return 1
+    page=$(s3_request GET "" "$query" "" -) || return 1
     grep -o '<Key>[^<]*</Key>' <<<"$page" | sed -e 's/^<Key>//' -e 's/<\/Key>$//' || true
     token=$(grep -o '<NextContinuationToken>[^<]*</NextContinuationToken>' <<<"$page" | sed -e 's/^<NextContinuationToken>//' -e 's/<\/NextContinuationToken>$//' || true)
     [ -n "$token" ] || return 0
@@ -110,6 +154,21 @@ urlencode() {
     esac
   done
   printf '%s' "$out"
+}
+
+# s3_credentials sets access_key, secret_key and session_token for the
+# next request: the Secret's static keys, or temporary credentials from STS
+# (backup-sts.sh) when the function rendered STS_ENDPOINT (webIdentity).
+# Not AWS_ROLE_ARN: the EKS webhook injects that into every container of
+# a pod whose ServiceAccount is annotated, also when the keys are static.
+s3_credentials() {
+  if [ -n "${STS_ENDPOINT:-}" ]; then
+    sts_credentials
+    return
+  fi
+  access_key=${AWS_ACCESS_KEY_ID:?AWS_ACCESS_KEY_ID is not set (spec.backup.s3.credentialsSecret)}
+  secret_key=${AWS_SECRET_ACCESS_KEY:?AWS_SECRET_ACCESS_KEY is not set (spec.backup.s3.credentialsSecret)}
+  session_token=""
 }
 
 # target_list: every archive of the target as <pod>/<archive>, one a line.
