@@ -40,7 +40,9 @@ BINDIR ?= $(or $(GOBIN),$(PREFIX)/bin)
 .PHONY: build install test unit integration lint demo bench tools clean update-golden
 
 build: ## the exec binary, static and version-stamped
-	CGO_ENABLED=0 go build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./fn/zookeeper-fn
+	@# Into a temporary name, then renamed: make test's two lanes both build,
+	@# and a suite in one may be running the binary the other replaces.
+	CGO_ENABLED=0 go build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN).$$$$.tmp ./fn/zookeeper-fn && mv -f $(BIN).$$$$.tmp $(BIN)
 
 install: build ## bin/zookeeper-fn into $GOBIN, else $(PREFIX)/bin (BINDIR=... to choose)
 	install -d "$(BINDIR)"

@@ -2,7 +2,9 @@
 # bench-suite prints one table of medians (bench/suite: the function against
 # an identity function built from the same kyaml, 1k/10k/50k-resource
 # streams, 100 specs, kustomize end to end, container vs exec, sizes; see
-# docs/performance.md). The Go benchmarks of the hot paths (bench_test.go
+# docs/performance.md). bench-start is its row 1 alone, with a build of
+# BENCH_BASE in the same interleaving: before and after a start-up change
+# under the same load. The Go benchmarks of the hot paths (bench_test.go
 # under internal/) compare before and after a change with benchstat, pinned
 # and built from the Go module proxy into $(TOOLS_BIN).
 BENCH_TARGETS += bench-tools bench-suite
@@ -23,7 +25,10 @@ BENCH_OUT   ?= $(CURDIR)/bin/bench/new.txt
 # change in the machine's load hits both.
 BENCH_BASE  ?= HEAD
 
-.PHONY: bench-suite bench-tools bench-go bench-compare
+# bench-start: runs per variant of the one-spec start-up comparison.
+BENCH_START_RUNS ?= 41
+
+.PHONY: bench-suite bench-tools bench-go bench-compare bench-start
 
 $(BENCHSTAT):
 	hack/install-go-tool.sh golang.org/x/perf/cmd/benchstat $(BENCHSTAT_VERSION) benchstat
@@ -51,3 +56,10 @@ bench-compare: bench-tools ## benchstat of BENCH_BASE (default HEAD) against the
 	    go test -run '^$$' -bench '$(BENCH_RUN)' -benchmem -benchtime $(BENCH_TIME) -count 1 ./internal/... >> "$(BENCH_OUT)"; \
 	  done; \
 	  $(BENCHSTAT) old="$(dir $(BENCH_OUT))old.txt" new="$(BENCH_OUT)"
+
+bench-start: build tools ## one spec: this tree, BENCH_BASE's build (default HEAD) and the identity function, interleaved
+	@base=$$(mktemp -d); trap 'rm -rf "$$base"' EXIT; \
+	  git archive --format=tar "$(BENCH_BASE)" | tar -x -C "$$base"; \
+	  (cd "$$base" && CGO_ENABLED=0 go build -trimpath -ldflags "$(LDFLAGS)" -o "$$base/zookeeper-fn-base" ./fn/zookeeper-fn); \
+	  echo "bench-start: $(BENCH_BASE) ($$base) against the work tree, $(BENCH_START_RUNS) interleaved runs, load $$(cut -d' ' -f1-3 /proc/loadavg)" >&2; \
+	  go run ./bench/suite -bin $(BIN) -kustomize $(KUSTOMIZE) -base-bin "$$base/zookeeper-fn-base" -start-only -runs $(BENCH_START_RUNS) $(BENCH_FLAGS)

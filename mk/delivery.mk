@@ -20,8 +20,9 @@ E2E_DELIVERY_FLAGS ?=
 image: ## the function's container image, $(ZKFN_IMAGE)
 	IMAGE=$(ZKFN_IMAGE) VERSION=$(VERSION) COMMIT=$(COMMIT) hack/image/build.sh
 
-argocd-image: ## the argocd-repo-server sidecar image, $(ZKFN_ARGOCD_IMAGE)
-	IMAGE=$(ZKFN_ARGOCD_IMAGE) VERSION=$(VERSION) COMMIT=$(COMMIT) DOCKERFILE=deploy/argocd/Dockerfile BASE=busybox hack/image/build.sh
+argocd-image: image ## the argocd-repo-server sidecar image, $(ZKFN_ARGOCD_IMAGE), with the function from $(ZKFN_IMAGE)
+	IMAGE=$(ZKFN_ARGOCD_IMAGE) VERSION=$(VERSION) COMMIT=$(COMMIT) DOCKERFILE=deploy/argocd/Dockerfile BASE=busybox \
+	  FUNCTION_IMAGE=$(ZKFN_IMAGE) hack/image/build.sh
 
 argocd-tools: ## argocd-cmp-server and a repo-server-like client, built once
 	hack/argocd/build-cmp-server.sh >/dev/null

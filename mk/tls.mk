@@ -1,7 +1,11 @@
 # e2e-tls: spec.security with real parts. TestSecuredEnsemble runs real
 # ZooKeeper members (e2e/zkrun) with certificates made by openssl in the
 # test: quorum over TLS, the plaintext port closed, mTLS and SASL digest
-# clients let in or refused, probes on the admin server.
+# clients let in or refused, probes on the admin server. TestQuorumSASL and
+# TestQuorumSASLMigration: members authenticating each other (a wrong
+# password refused; the three-roll migration losing no write).
+# TestCertificateRotation: a rotated Secret served without a restart.
+# TestJAASPasswordsReachJavaIntact: hostile passwords read back by the JDK.
 # TestSecuredExampleOnControlPlane applies examples/secured strict and
 # server-side on a real control plane (hack/kubernetes/build.sh) with the
 # CRDs of the pinned cert-manager release, taken from its module zip on the

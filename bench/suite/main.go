@@ -39,6 +39,8 @@ var (
 	flagCtrRuns   = flag.Int("container-runs", 7, "runs per variant for the container form")
 	flagSizes     = flag.String("sizes", "1000,10000,50000", "sizes of the pass-through streams (unrelated resources + 1 spec)")
 	flagKeep      = flag.Bool("keep", false, "keep the work directory (inputs, binaries) and print its path")
+	flagBase      = flag.String("base-bin", "", "another build of the function (e.g. `make bench-start`'s build of BENCH_BASE), run in row 1's interleaving beside the one under test")
+	flagStartOnly = flag.Bool("start-only", false, "measure row 1 (one spec, against the identity function) and the sizes only")
 	flagSnapshot  = flag.String("snapshot", "", "write the function's output for every input and overlay into this directory and exit (diff two snapshots to prove an optimisation changes no byte)")
 )
 
@@ -70,6 +72,7 @@ func main() {
 type env struct {
 	root, work       string
 	bin, identity    string
+	base             string // -base-bin, or ""
 	empty            string // a Go program that does nothing: the process floor
 	kustomize        string
 	inputs           map[string]string // name -> ResourceList file
@@ -105,6 +108,14 @@ func run() error {
 	}
 	if _, err := os.Stat(e.bin); err != nil {
 		return fmt.Errorf("function binary: %w (run make build)", err)
+	}
+	if *flagBase != "" {
+		if e.base, err = filepath.Abs(*flagBase); err != nil {
+			return err
+		}
+		if _, err := os.Stat(e.base); err != nil {
+			return fmt.Errorf("-base-bin: %w", err)
+		}
 	}
 	// kustomize finds the function by its bare name on PATH.
 	if err := os.MkdirAll(filepath.Join(work, "path"), 0o755); err != nil {
@@ -353,6 +364,7 @@ func (e *env) copyTree() error {
 type sample struct {
 	wall, cpu time.Duration
 	rssKiB    int64
+	faults    int64 // minor page faults: on this VM each costs microseconds
 }
 
 // proc is one way of running a process on an input.
@@ -397,7 +409,7 @@ func (p proc) run(stdout io.Writer) (sample, error) {
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	return sample{wall: wall, cpu: cpu, rssKiB: ru.Maxrss}, nil
+	return sample{wall: wall, cpu: cpu, rssKiB: ru.Maxrss, faults: ru.Minflt}, nil
 }
 
 func tail(s string) string {
@@ -411,6 +423,7 @@ func tail(s string) string {
 type stats struct {
 	wall, cpu time.Duration
 	rssKiB    int64
+	faults    int64
 	runs      int
 }
 
@@ -444,10 +457,11 @@ func medians(ss []sample) stats {
 	walls := make([]float64, len(ss))
 	cpus := make([]float64, len(ss))
 	rss := make([]float64, len(ss))
+	faults := make([]float64, len(ss))
 	for i, s := range ss {
-		walls[i], cpus[i], rss[i] = float64(s.wall), float64(s.cpu), float64(s.rssKiB)
+		walls[i], cpus[i], rss[i], faults[i] = float64(s.wall), float64(s.cpu), float64(s.rssKiB), float64(s.faults)
 	}
-	return stats{wall: time.Duration(median(walls)), cpu: time.Duration(median(cpus)), rssKiB: int64(median(rss)), runs: len(ss)}
+	return stats{wall: time.Duration(median(walls)), cpu: time.Duration(median(cpus)), rssKiB: int64(median(rss)), faults: int64(median(faults)), runs: len(ss)}
 }
 
 func median(v []float64) float64 {
@@ -502,25 +516,22 @@ func (e *env) id(name, input string) proc {
 }
 
 func (e *env) measureAll() error {
-	var rows []row
 	load0 := loadavg()
 	started := time.Now()
 
 	// 1. One spec, with the floor of any process beside it.
-	var floor stats
-	for _, r := range []int{3, 5} {
-		in := fmt.Sprintf("spec-%d", r)
-		progress("1 spec, %d replicas", r)
-		empty := proc{name: "empty program", path: e.empty, stdin: e.inputs[in]}
-		st, err := compare(*flagRuns, e.fn(in, in), e.id(in, in), empty)
+	rows, err := e.oneSpecRows()
+	if err != nil {
+		return err
+	}
+	if *flagStartOnly {
+		sizes, err := e.sizeRows()
 		if err != nil {
 			return err
 		}
-		floor = st[2]
-		rows = append(rows, row{"1", fmt.Sprintf("1 spec, %d replicas", r), cell(st[0]), "identity", cell(st[1]),
-			ratio(st[0].wall, st[1].wall) + " (cpu " + ratio(st[0].cpu, st[1].cpu) + ")", "< 10 ms, < 30 MiB"})
+		e.printResults(append(rows, sizes...), load0, started)
+		return nil
 	}
-	rows = append(rows, row{"1", "process floor: a Go program that does nothing", "", "empty program", cell(floor), "", ""})
 
 	// 2. Unrelated resources plus one spec.
 	byN := map[int][]stats{}
@@ -566,22 +577,37 @@ func (e *env) measureAll() error {
 	rows = append(rows, rows4...)
 
 	// 5. Sizes.
-	bs, err := fileSize(e.bin)
+	sizes, err := e.sizeRows()
 	if err != nil {
 		return err
+	}
+	e.printResults(append(rows, sizes...), load0, started)
+	return nil
+}
+
+func (e *env) sizeRows() ([]row, error) {
+	bs, err := fileSize(e.bin)
+	if err != nil {
+		return nil, err
 	}
 	is, err := fileSize(e.identity)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	rows = append(rows, row{"5", "binary size (-s -w, static)", mb(bs), "identity", mb(is), fmt.Sprintf("%.2f", float64(bs)/float64(is)), ""})
-	rows = append(rows, e.imageRow())
+	rows := []row{{"5", "binary size (-s -w, static)", mb(bs), "identity", mb(is), fmt.Sprintf("%.2f", float64(bs)/float64(is)), ""}}
+	if e.base != "" {
+		if bb, err := fileSize(e.base); err == nil {
+			rows = append(rows, row{"5", "binary size, -base-bin", mb(bb), "identity", mb(is), fmt.Sprintf("%.2f", float64(bb)/float64(is)), ""})
+		}
+	}
+	return append(rows, e.imageRow()), nil
+}
 
+func (e *env) printResults(rows []row, load0 string, started time.Time) {
 	fmt.Printf("zookeeper-fn benchmark: %s, %s, %s, %d CPUs, load %s at start and %s at end, %s; medians of %d runs (streams of 10k and more: %d, container: %d) after a warm-up run, variants interleaved\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), gitDescribe(e.root), runtime.Version(), runtime.NumCPU(), load0, loadavg(), time.Since(started).Round(time.Second),
 		*flagRuns, *flagLargeRuns, *flagCtrRuns)
 	printTable(rows)
-	return nil
 }
 
 func printTable(rows []row) {

@@ -11,8 +11,6 @@
 package backup
 
 import (
-	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -44,16 +42,14 @@ type s3Input struct {
 }
 
 func TestBackupRestore(t *testing.T) {
-	if zkrun.InSandbox() {
-		inSandbox(t)
+	if zkrun.Sandboxed(t, inSandbox) {
 		return
 	}
 	reexec(t, "backup.yaml", "restore.yaml", "zk-backups", nil)
 }
 
 func TestBackupRestoreS3(t *testing.T) {
-	if zkrun.InSandbox() {
-		inSandbox(t)
+	if zkrun.Sandboxed(t, inSandbox) {
 		return
 	}
 	reexec(t, "backup-s3.yaml", "restore-s3.yaml", "", &s3Input{
@@ -131,7 +127,7 @@ func inSandbox(t *testing.T) {
 	// so that only the transaction logs hold the last writes.
 	a := sb.NewEnsemble(t, zkrun.Parse(t, []byte(in.Backup)), zkrun.Options{Name: "original", Claims: claims, Secrets: secrets, Tokens: tokens})
 	a.StartAll(t, formationBound)
-	a.Load(t, tree(in.TreeNodes))
+	a.Load(t, zkrun.Tree("/backup-e2e", in.TreeNodes))
 	lastZxid, want := tailAfterSnapshots(t, a, in.SnapshotsAtLeast)
 	must(t, os.WriteFile(filepath.Join(work, "original.dump"), []byte(want), 0o644))
 	if n := strings.Count(want, "\n"); n < in.TreeNodes {
@@ -187,10 +183,10 @@ func inSandbox(t *testing.T) {
 		t.Fatalf("a second restore on a filled volume: %v\n%s", err, out)
 	}
 	b.StartAll(t, formationBound)
-	got := dump(t, b)
+	got := b.DumpText(t)
 	must(t, os.WriteFile(filepath.Join(work, "restored.dump"), []byte(got), 0o644))
 	if got != want {
-		t.Fatalf("the restored tree differs from the original:\n%s", diff(want, got))
+		t.Fatalf("the restored tree differs from the original:\n%s", zkrun.DumpDiff(want, got))
 	}
 	t.Logf("restored ensemble holds the whole tree: %d znodes, identical Stat, ACL and data", strings.Count(got, "\n"))
 	if s3 != nil {
@@ -208,58 +204,9 @@ func inSandbox(t *testing.T) {
 // a busy 2-core machine.
 const formationBound = 240 * time.Second
 
-// dump is the whole tree, one line a znode, as one string.
-func dump(t *testing.T, e *zkrun.Ensemble) string {
-	t.Helper()
-	return strings.Join(e.Dump(t), "\n") + "\n"
-}
-
-// tree is the known tree: parents first, data that names each node.
-func tree(n int) string {
-	var b strings.Builder
-	b.WriteString("/backup-e2e\troot\n")
-	for i := 0; len(strings.Split(b.String(), "\n"))-1 < n; i++ {
-		fmt.Fprintf(&b, "/backup-e2e/n%03d\tnode %d\n", i, i)
-		for j := 0; j < 3; j++ {
-			fmt.Fprintf(&b, "/backup-e2e/n%03d/c%d\tchild %d of %d\n", i, j, j, i)
-		}
-	}
-	return b.String()
-}
-
 func lastLine(s string) string {
 	l := strings.Split(strings.TrimSpace(s), "\n")
 	return l[len(l)-1]
-}
-
-// diff lists the first lines that differ between two dumps.
-func diff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "want %d lines, got %d\n", len(w), len(g))
-	ws := map[string]bool{}
-	for _, l := range w {
-		ws[l] = true
-	}
-	gs := map[string]bool{}
-	for _, l := range g {
-		gs[l] = true
-	}
-	n := 0
-	for _, l := range w {
-		if !gs[l] && n < 10 {
-			fmt.Fprintf(&b, "- %s\n", l)
-			n++
-		}
-	}
-	n = 0
-	for _, l := range g {
-		if !ws[l] && n < 10 {
-			fmt.Fprintf(&b, "+ %s\n", l)
-			n++
-		}
-	}
-	return b.String()
 }
 
 func must(t *testing.T, err error) {

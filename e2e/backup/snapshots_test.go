@@ -31,7 +31,7 @@ func tailAfterSnapshots(t *testing.T, e *zkrun.Ensemble, want int) (int64, strin
 		// the snapshots are looked at after the dump.
 		before := leaderZxid(t, e)
 		e.Load(t, fmt.Sprintf("/backup-e2e-tail-%02d\tafter the snapshots\n", try))
-		dump := dump(t, e)
+		dump := e.DumpText(t)
 		newest, enough := int64(-1), true
 		zkrun.WaitFor(2*time.Second, func() bool { return false }) // let a snapshot in progress land
 		for _, m := range e.Members {

@@ -3,6 +3,8 @@
 package bitnami
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -136,12 +138,7 @@ func wordSet(s string) string {
 			set[w] = true
 		}
 	}
-	out := make([]string, 0, len(set))
-	for w := range set {
-		out = append(out, w)
-	}
-	sort.Strings(out)
-	return strings.Join(out, ",")
+	return strings.Join(slices.Sorted(maps.Keys(set)), ",")
 }
 
 // sortedByID sorts "id=..." entries by their numeric id.

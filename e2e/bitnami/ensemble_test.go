@@ -8,8 +8,6 @@
 package bitnami
 
 import (
-	"fmt"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -52,11 +50,10 @@ type ensemble struct {
 func renderChart(t testing.TB, values string) *ensemble {
 	t.Helper()
 	helm := harness.Tool(t, "ZKFN_HELM", "e2e-bitnami")
-	cmd := exec.Command(helm, "template", release, chartDir(t), "--namespace", namespace,
+	out, _, err := harness.Run(60*time.Second, nil, nil, helm, "template", release, chartDir(t), "--namespace", namespace,
 		"--kube-version", kubeVersion, "-f", values)
-	out, err := runBounded(cmd)
 	require.NoError(t, err, "helm template:\n%s", out)
-	return parseStream(t, out)
+	return parseStream(t, []byte(out))
 }
 
 // renderSpec runs the function binary on a ZookeeperSpec file (generator
@@ -64,21 +61,6 @@ func renderChart(t testing.TB, values string) *ensemble {
 func renderSpec(t testing.TB, spec string) *ensemble {
 	t.Helper()
 	return parseStream(t, harness.Render(t, spec))
-}
-
-func runBounded(cmd *exec.Cmd) ([]byte, error) {
-	done := make(chan struct{})
-	var out []byte
-	var err error
-	go func() { out, err = cmd.CombinedOutput(); close(done) }()
-	select {
-	case <-done:
-		return out, err
-	case <-time.After(60 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
-		return out, fmt.Errorf("%s: no result after 60s", cmd.Path)
-	}
 }
 
 // parseStream decodes a YAML stream into the kinds the comparison needs.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,7 +60,7 @@ func TestGuideCoversEveryValuesKey(t *testing.T) {
 		}
 	}
 	for k, n := range rows {
-		if !contains(want, k) {
+		if !slices.Contains(want, k) {
 			extra = append(extra, k)
 		}
 		if n > 1 {
@@ -133,15 +134,6 @@ func readGuide(t *testing.T) string {
 	b, err := os.ReadFile(filepath.Join(harness.Root(t), guidePath))
 	require.NoError(t, err)
 	return string(b)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // TestGuideExampleIsTheTestedOne: the guide's example values and spec

@@ -4,6 +4,8 @@ package bitnami
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -90,12 +92,7 @@ func openings(e *ensemble, arrow string, ports [][]networkingv1.NetworkPolicyPor
 			}
 		}
 	}
-	out := make([]string, 0, len(set))
-	for s := range set {
-		out = append(out, s)
-	}
-	sort.Strings(out)
-	return strings.Join(out, "; ")
+	return strings.Join(slices.Sorted(maps.Keys(set)), "; ")
 }
 
 func ingress(e *ensemble) string {

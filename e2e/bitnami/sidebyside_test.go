@@ -4,8 +4,10 @@ package bitnami
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -115,12 +117,7 @@ func keys(fs ...facts) []string {
 			set[k] = true
 		}
 	}
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(set))
 }
 
 // logTable shows every fact, so `go test -v` prints the comparison.

@@ -55,8 +55,8 @@ func startSidecar(t *testing.T) string {
 	go func() { waitErr = x.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		// The server ignores SIGTERM as pid 1: kill it, then make sure.
-		_ = runBounded(exec.Command(engine(t), "kill", name), 60*time.Second)
-		_ = runBounded(exec.Command(engine(t), "rm", "-f", name), 60*time.Second)
+		_ = run(t, cmd{args: []string{engine(t), "kill", name}})
+		_ = run(t, cmd{args: []string{engine(t), "rm", "-f", name}})
 		cancel()
 		<-exited
 		if t.Failed() {
@@ -78,21 +78,6 @@ func startSidecar(t *testing.T) string {
 		if time.Now().After(deadline) {
 			t.Fatalf("no socket %s after 90 s; log:\n%s", sock, logs.String())
 		}
-	}
-}
-
-func runBounded(c *exec.Cmd, d time.Duration) error {
-	if err := c.Start(); err != nil {
-		return err
-	}
-	done := make(chan error, 1)
-	go func() { done <- c.Wait() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(d):
-		_ = c.Process.Kill()
-		return <-done
 	}
 }
 

@@ -24,10 +24,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -314,20 +315,11 @@ func topology(t *testing.T, objs []object) map[string]object {
 // field for field, and spells out the server.X lines of both.
 func requireSameTopology(t *testing.T, want, got map[string]object) {
 	t.Helper()
-	require.Equal(t, sortedKeys(want), sortedKeys(got), "object sets differ")
+	require.Equal(t, slices.Sorted(maps.Keys(want)), slices.Sorted(maps.Keys(got)), "object sets differ")
 	for k, w := range want {
 		require.Equal(t, w, got[k], "%s differs", k)
 	}
 	require.Equal(t, serverLines(t, want), serverLines(t, got))
-}
-
-func sortedKeys(m map[string]object) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // serverLines returns the server.X lines of the ensemble's zoo.cfg; it

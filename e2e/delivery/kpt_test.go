@@ -3,8 +3,10 @@
 package delivery
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -66,8 +68,8 @@ func kptRender(t *testing.T, form, dir string, extra ...string) outcome {
 func TestKptPackagesDifferOnlyInWiring(t *testing.T) {
 	root := harness.Root(t)
 	exec, img := snapshot(t, filepath.Join(root, "examples/kpt/exec")), snapshot(t, filepath.Join(root, "examples/kpt/image"))
-	require.ElementsMatch(t, []string{"Kptfile", "namespace.yaml", "zookeeper.yaml"}, keys(exec))
-	require.ElementsMatch(t, keys(exec), keys(img))
+	require.ElementsMatch(t, []string{"Kptfile", "namespace.yaml", "zookeeper.yaml"}, slices.Collect(maps.Keys(exec)))
+	require.ElementsMatch(t, slices.Collect(maps.Keys(exec)), slices.Collect(maps.Keys(img)))
 	require.Equal(t, exec["zookeeper.yaml"], img["zookeeper.yaml"])
 	require.Equal(t, exec["namespace.yaml"], img["namespace.yaml"])
 	prodNS, err := os.ReadFile(filepath.Join(root, "overlays/prod/namespace.yaml"))
@@ -89,14 +91,6 @@ func TestKptPackagesDifferOnlyInWiring(t *testing.T) {
 	require.Equal(t, []map[string]any{{"image": image(t), "configMap": validate}}, steps(img["Kptfile"], "validators"))
 }
 
-func keys(m map[string]string) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
 // `kpt fn render` of either package writes overlays/prod's topology next
 // to the spec, and a second render changes nothing.
 func TestKptRender(t *testing.T) {
@@ -116,8 +110,8 @@ func TestKptRender(t *testing.T) {
 			require.NoError(t, o.err, "second kpt fn render:\n%s", o.stderr)
 			require.Equal(t, files, snapshot(t, dir), "the second render changed the package")
 
-			require.Contains(t, keys(files), generatedFile, "the function must write its objects beside the spec")
-			require.ElementsMatch(t, []string{"Kptfile", "namespace.yaml", "zookeeper.yaml", generatedFile}, keys(files),
+			require.Contains(t, files, generatedFile, "the function must write its objects beside the spec")
+			require.ElementsMatch(t, []string{"Kptfile", "namespace.yaml", "zookeeper.yaml", generatedFile}, slices.Collect(maps.Keys(files)),
 				"render wrote files the package does not expect")
 			generated := topology(t, decodeDocs(t, []byte(files[generatedFile])))
 			require.Contains(t, generated, "StatefulSet zookeeper-prod/zk")
@@ -125,18 +119,27 @@ func TestKptRender(t *testing.T) {
 	}
 }
 
+// evalForm is one way `kpt fn eval` runs the function: its environment
+// and flags.
+type evalForm struct {
+	name string
+	env  func(*testing.T) []string
+	flag []string
+}
+
+// evalForms are the binary on PATH and the image.
+func evalForms(t *testing.T) []evalForm {
+	return []evalForm{
+		{"exec", execEnv, []string{"--exec", "zookeeper-fn"}},
+		{"image", containerEnv, []string{"--image", image(t)}},
+	}
+}
+
 // `kpt fn eval` runs the function imperatively, without the pipeline, from
 // the binary and from the image.
 func TestKptEval(t *testing.T) {
 	want := topology(t, decodeDocs(t, prodExec(t)))
-	for _, tc := range []struct {
-		name string
-		env  func(*testing.T) []string
-		flag []string
-	}{
-		{"exec", execEnv, []string{"--exec", "zookeeper-fn"}},
-		{"image", containerEnv, []string{"--image", image(t)}},
-	} {
+	for _, tc := range evalForms(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := pkgCopy(t, "exec")
 			mustRun(t, cmd{env: tc.env(t), args: append([]string{kpt(t), "fn", "eval", dir}, tc.flag...)})
@@ -150,14 +153,7 @@ func TestKptEval(t *testing.T) {
 // and, after a hand edit that breaks the ensemble, fails with the field
 // path of the problem and changes nothing.
 func TestKptValidator(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		env  func(*testing.T) []string
-		flag []string
-	}{
-		{"exec", execEnv, []string{"--exec", "zookeeper-fn"}},
-		{"image", containerEnv, []string{"--image", image(t)}},
-	} {
+	for _, tc := range evalForms(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := pkgCopy(t, "exec")
 			o := kptRender(t, "exec", dir)

@@ -3,26 +3,23 @@
 package kubernetes
 
 import (
-	"bytes"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
 )
 
 // process is one component of the control plane, run in its own process
-// group so that stopping it also stops anything it started.
+// group (harness.Proc) so that stopping it also stops anything it started.
 type process struct {
+	*harness.Proc
 	name string
-	cmd  *exec.Cmd
-	log  string
-	done chan struct{}
-	err  error
 }
 
 // startProcess starts bin with args, logging to dir/<name>.log, and
@@ -30,79 +27,39 @@ type process struct {
 // a bounded wait). Pdeathsig kills it too if the test binary dies first.
 func startProcess(t testing.TB, dir, name, bin string, args, env []string) *process {
 	t.Helper()
-	logPath := filepath.Join(dir, name+".log")
-	f, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
-	cmd.Stdout, cmd.Stderr = f, f
 	cmd.Env = append(os.Environ(), env...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		f.Close()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	hp, err := harness.StartProc(cmd, filepath.Join(dir, name+".log"), "")
+	if err != nil {
 		t.Fatalf("start %s: %v", name, err)
 	}
-	p := &process{name: name, cmd: cmd, log: logPath, done: make(chan struct{})}
-	go func() {
-		p.err = cmd.Wait()
-		f.Close()
-		close(p.done)
-	}()
+	p := &process{Proc: hp, name: name}
 	t.Cleanup(func() { p.stop(t) })
 	return p
 }
 
 // exited reports whether the process has ended.
-func (p *process) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
+func (p *process) exited() bool { return !p.Running() }
 
 func (p *process) stop(t testing.TB) {
-	if !p.exited() {
-		pgid := p.cmd.Process.Pid
-		_ = syscall.Kill(-pgid, syscall.SIGTERM)
-		select {
-		case <-p.done:
-		case <-time.After(10 * time.Second):
-			t.Logf("%s did not stop within 10s of SIGTERM: killing its process group", p.name)
-			_ = syscall.Kill(-pgid, syscall.SIGKILL)
-			select {
-			case <-p.done:
-			case <-time.After(5 * time.Second):
-				t.Errorf("%s (pid %d) survived SIGKILL", p.name, pgid)
-			}
+	if p.Running() {
+		if !p.Stop(10 * time.Second) {
+			t.Errorf("%s (pid %d) survived SIGTERM and SIGKILL", p.name, p.Pid())
 		}
 	} else {
 		// The leader is gone; make sure nothing it forked lingers.
-		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		_ = syscall.Kill(-p.Pid(), syscall.SIGKILL)
 	}
 	if t.Failed() {
-		t.Logf("--- last lines of %s (%s) ---\n%s", p.name, p.log, tail(p.log, 30))
+		t.Logf("--- last lines of %s (%s) ---\n%s", p.name, p.Log, harness.Tail(p.Log, 30))
 	}
 }
 
 // describeExit says how a process ended, with the end of its log.
 func (p *process) describeExit() string {
-	return fmt.Sprintf("%s exited (%v); last lines of its log:\n%s", p.name, p.err, tail(p.log, 30))
-}
-
-func tail(path string, n int) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err.Error()
-	}
-	lines := strings.Split(string(bytes.TrimRight(b, "\n")), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
+	return fmt.Sprintf("%s exited (%v); last lines of its log:\n%s", p.name, p.Err(), harness.Tail(p.Log, 30))
 }
 
 // freePorts reserves n distinct free TCP ports on 127.0.0.1. They are

@@ -47,8 +47,7 @@ type sandboxInput struct {
 }
 
 func TestMonitoring(t *testing.T) {
-	if zkrun.InSandbox() {
-		inSandbox(t)
+	if zkrun.Sandboxed(t, inSandbox) {
 		return
 	}
 	root := harness.Root(t)

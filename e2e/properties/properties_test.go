@@ -70,8 +70,7 @@ func render(t *testing.T, spec string) []byte {
 }
 
 func TestEveryPropertyTakesEffect(t *testing.T) {
-	if inSandbox() {
-		inSandboxRun(t)
+	if sandboxed(t, inSandboxRun) {
 		return
 	}
 	if _, err := exec.LookPath("jcmd"); err != nil {

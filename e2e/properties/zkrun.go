@@ -3,7 +3,7 @@
 package properties
 
 // The one place this suite touches the real-ZooKeeper harness (e2e/zkrun).
-// Used: InSandbox, Reexec, Enter, Parse, Sandbox.NewEnsemble,
+// Used: Sandboxed, Reexec, Enter, Parse, Sandbox.NewEnsemble,
 // Ensemble.StartAll, Ensemble.Members, Member.Pod, Member.FourLetter, Run.
 
 import (
@@ -18,7 +18,12 @@ type (
 	member   = zkrun.Member
 )
 
-func inSandbox() bool { return zkrun.InSandbox() }
+// sandboxed runs inside(t) and reports true in the sandboxed copy of
+// the test (zkrun.Sandboxed).
+func sandboxed(t *testing.T, inside func(*testing.T)) bool {
+	t.Helper()
+	return zkrun.Sandboxed(t, inside)
+}
 
 // reexec runs the calling test again in zkrun's sandbox with input.
 func reexec(t *testing.T, rendered []byte, input any) {

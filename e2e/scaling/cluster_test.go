@@ -53,9 +53,8 @@ type pod struct {
 type cluster struct {
 	t       *testing.T
 	dir     string
-	repo    string // zkrun's copy of the repository (hack/zookeeper)
+	sb      *zkrun.Sandbox // its image home and container runner
 	netns   [maxMembers]string
-	zkHome  string // stand-in for the image's ZooKeeper directory
 	secrets map[string]map[string]string
 	mu      sync.Mutex
 	want    *revision
@@ -75,7 +74,7 @@ func addr(i int) string { return addrs[i] }
 func podName(i int) string { return fmt.Sprintf("zk-%d", i) }
 
 func newCluster(t *testing.T, sb *zkrun.Sandbox, dir string, first *zkrun.Rendered, secrets map[string]map[string]string) *cluster {
-	c := &cluster{t: t, dir: dir, repo: sb.Repo(), pods: map[int]*pod{}, secrets: secrets, start: time.Now(), stop: make(chan struct{})}
+	c := &cluster{t: t, dir: dir, sb: sb, pods: map[int]*pod{}, secrets: secrets, start: time.Now(), stop: make(chan struct{})}
 	sts := first.StatefulSet
 	var hosts strings.Builder
 	hosts.WriteString("127.0.0.1 localhost\n")
@@ -92,23 +91,8 @@ func newCluster(t *testing.T, sb *zkrun.Sandbox, dir string, first *zkrun.Render
 	// The sandbox's own mount namespace: every process started from here
 	// (members, probes, clients) resolves the pods' names as DNS would.
 	zkrun.Must(t, "mount", "--bind", h, "/etc/hosts")
-	c.zkHome = zkHome(t, dir, c.repo)
 	t.Cleanup(c.shutdown)
 	return c
-}
-
-// zkHome lays out what the official image has under its ZooKeeper
-// directory: bin/zkServer.sh (the suite's stand-in) and lib/ with the
-// jars, which the rendered scripts use for ZooKeeper's own client and
-// digest tool.
-func zkHome(t *testing.T, dir, root string) string {
-	home := filepath.Join(dir, "zkhome")
-	must(t, os.MkdirAll(filepath.Join(home, "lib"), 0o755))
-	zkrun.Must(t, "cp", "-a", filepath.Join(root, "hack", "zookeeper", "bin"), filepath.Join(home, "bin"))
-	for _, j := range []string{"zookeeper.jar", "zookeeper-jute.jar", "commons-cli.jar", "slf4j-api.jar", "slf4j-nop.jar", "netty-all.jar"} {
-		must(t, os.Symlink("/usr/share/java/"+j, filepath.Join(home, "lib", j)))
-	}
-	return home
 }
 
 // newRevision lays out a rendering's ConfigMaps; its name is the pod
@@ -177,14 +161,12 @@ func (rev *revision) container() corev1.Container {
 func (c *cluster) run(rev *revision, i int, argv []string) *exec.Cmd {
 	ct := rev.container()
 	ps := rev.r.StatefulSet.Spec.Template.Spec.SecurityContext
-	user := fmt.Sprintf("--reuid=%d,--regid=%d,--groups=%d,--no-new-privs", *ps.RunAsUser, *ps.RunAsGroup, *ps.FSGroup)
-	args := []string{"netns", "exec", c.netns[i], "unshare", "--mount", "--uts", "--propagation", "private", "--",
-		filepath.Join(c.repo, "hack", "zookeeper", "container.sh"), podName(i), "true", user}
+	user := []string{fmt.Sprintf("--reuid=%d", *ps.RunAsUser), fmt.Sprintf("--regid=%d", *ps.RunAsGroup), fmt.Sprintf("--groups=%d", *ps.FSGroup), "--no-new-privs"}
+	k := zkrun.Container{Netns: c.netns[i], Pod: podName(i), ReadOnlyRoot: true, User: user}
 	for _, vm := range ct.VolumeMounts {
-		args = append(args, c.volume(rev, i, vm.Name)+":"+filepath.Clean(vm.MountPath)+":"+map[bool]string{true: "ro", false: "rw"}[vm.ReadOnly])
+		k.Mounts = append(k.Mounts, c.volume(rev, i, vm.Name)+":"+filepath.Clean(vm.MountPath)+":"+map[bool]string{true: "ro", false: "rw"}[vm.ReadOnly])
 	}
-	args = append(append(args, "--"), argv...)
-	cmd := exec.Command("ip", args...)
+	cmd := exec.Command("ip", c.sb.ContainerArgs(k, argv...)...)
 	cmd.Env = c.env(ct, i)
 	cmd.Dir = "/"
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -223,8 +205,7 @@ func (c *cluster) volume(rev *revision, i int, name string) string {
 }
 
 func (c *cluster) env(ct corev1.Container, i int) []string {
-	env := []string{"PATH=" + filepath.Join(c.zkHome, "bin") + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-		"HOSTNAME=" + podName(i), "ZKFN_ZK_LOG4J_DIR=" + filepath.Join(c.repo, "hack", "zookeeper", "log4j"), "ZK_SERVER_HEAP=128"}
+	env := append(c.sb.ContainerEnv(podName(i)), "ZK_SERVER_HEAP=128")
 	for _, ev := range ct.Env {
 		if ev.ValueFrom == nil && ev.Name != "ZK_SERVER_HEAP" {
 			env = append(env, ev.Name+"="+ev.Value)

@@ -35,8 +35,7 @@ type sandboxInput struct {
 const specEnv = "ZKFN_SCALING_SPEC"
 
 func TestScaling(t *testing.T) {
-	if zkrun.InSandbox() {
-		inSandbox(t)
+	if zkrun.Sandboxed(t, inSandbox) {
 		return
 	}
 	root := harness.Root(t)

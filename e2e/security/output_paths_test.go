@@ -4,10 +4,11 @@ package security
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,7 +57,7 @@ func TestKptPackageCollisionsAndYAML11(t *testing.T) {
 		return files(t, dir)
 	}
 	first := render()
-	assert.Equal(t, []string{"Kptfile", "zk.team-a.zookeeper.yaml", "zk.team-b.zookeeper.yaml", "zookeeper.yaml"}, sortedNames(first))
+	assert.Equal(t, []string{"Kptfile", "zk.team-a.zookeeper.yaml", "zk.team-b.zookeeper.yaml", "zookeeper.yaml"}, slices.Sorted(maps.Keys(first)))
 	assert.Contains(t, first["zk.team-a.zookeeper.yaml"], "namespace: team-a")
 	assert.NotContains(t, first["zk.team-a.zookeeper.yaml"], "namespace: team-b")
 	for name, text := range first {
@@ -107,14 +108,5 @@ func files(t *testing.T, dir string) map[string]string {
 		require.NoError(t, err)
 		out[e.Name()] = string(b)
 	}
-	return out
-}
-
-func sortedNames(m map[string]string) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }

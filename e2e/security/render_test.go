@@ -107,36 +107,38 @@ func (r rendered) podTemplates(t *testing.T) []podTemplate {
 	t.Helper()
 	var out []podTemplate
 	for _, o := range r.objects {
-		where := r.name + ": " + o.Kind + " " + o.Metadata.Name
+		var p corev1.PodTemplateSpec
 		switch o.Kind {
 		case "StatefulSet":
-			var s appsv1.StatefulSet
-			o.decode(t, &s)
-			out = append(out, podTemplate{where, s.Spec.Template.ObjectMeta, s.Spec.Template.Spec})
+			p = template(t, o, func(s appsv1.StatefulSet) corev1.PodTemplateSpec { return s.Spec.Template })
 		case "Deployment":
-			var d appsv1.Deployment
-			o.decode(t, &d)
-			out = append(out, podTemplate{where, d.Spec.Template.ObjectMeta, d.Spec.Template.Spec})
+			p = template(t, o, func(d appsv1.Deployment) corev1.PodTemplateSpec { return d.Spec.Template })
 		case "DaemonSet":
-			var d appsv1.DaemonSet
-			o.decode(t, &d)
-			out = append(out, podTemplate{where, d.Spec.Template.ObjectMeta, d.Spec.Template.Spec})
+			p = template(t, o, func(d appsv1.DaemonSet) corev1.PodTemplateSpec { return d.Spec.Template })
 		case "Job":
-			var j batchv1.Job
-			o.decode(t, &j)
-			out = append(out, podTemplate{where, j.Spec.Template.ObjectMeta, j.Spec.Template.Spec})
+			p = template(t, o, func(j batchv1.Job) corev1.PodTemplateSpec { return j.Spec.Template })
 		case "CronJob":
-			var c batchv1.CronJob
-			o.decode(t, &c)
-			out = append(out, podTemplate{where, c.Spec.JobTemplate.Spec.Template.ObjectMeta, c.Spec.JobTemplate.Spec.Template.Spec})
+			p = template(t, o, func(c batchv1.CronJob) corev1.PodTemplateSpec { return c.Spec.JobTemplate.Spec.Template })
 		case "Pod":
-			var p corev1.Pod
-			o.decode(t, &p)
-			out = append(out, podTemplate{where, p.ObjectMeta, p.Spec})
+			p = template(t, o, func(p corev1.Pod) corev1.PodTemplateSpec {
+				return corev1.PodTemplateSpec{ObjectMeta: p.ObjectMeta, Spec: p.Spec}
+			})
+		default:
+			continue
 		}
+		out = append(out, podTemplate{r.name + ": " + o.Kind + " " + o.Metadata.Name, p.ObjectMeta, p.Spec})
 	}
 	require.NotEmpty(t, out, "%s: no pod template", r.name)
 	return out
+}
+
+// template decodes o strictly as a T and returns the pod template that
+// at picks from it.
+func template[T any](t *testing.T, o object, at func(T) corev1.PodTemplateSpec) corev1.PodTemplateSpec {
+	t.Helper()
+	var v T
+	o.decode(t, &v)
+	return at(v)
 }
 
 // allContainers lists init, regular and ephemeral containers with a

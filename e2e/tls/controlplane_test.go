@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
+
 	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
 	kube "github.com/zookeeper-fn/zookeeper-fn/e2e/kubernetes"
 )
@@ -88,10 +90,36 @@ func TestSecuredExampleOnControlPlane(t *testing.T) {
 	if err := c.API.Get("/apis/cert-manager.io/v1/namespaces/"+e.NS+"/certificates/zk-tls", &cert); err != nil {
 		t.Fatalf("the rendered Certificate is not stored: %v", err)
 	}
+	checkStoredSecretVolumes(t, c, e.NS, e.STS.Name)
 	for _, p := range e.Pods() {
 		want := p.Name + "." + e.STS.Spec.ServiceName + "." + e.NS + ".svc.cluster.local"
 		if !contains(cert.Spec.DNSNames, want) {
 			t.Errorf("stored Certificate dnsNames %v lack pod %s's name %s", cert.Spec.DNSNames, p.Name, want)
+		}
+	}
+}
+
+// checkStoredSecretVolumes: the StatefulSet the API server stored (after
+// strict server-side apply) mounts every security Secret and keeps the
+// derived files in memory.
+func checkStoredSecretVolumes(t *testing.T, c *kube.Cluster, ns, name string) {
+	t.Helper()
+	var sts appsv1.StatefulSet
+	if err := c.API.Get("/apis/apps/v1/namespaces/"+ns+"/statefulsets/"+name, &sts); err != nil {
+		t.Fatalf("the StatefulSet is not stored: %v", err)
+	}
+	got := map[string]string{}
+	for _, v := range sts.Spec.Template.Spec.Volumes {
+		switch {
+		case v.Secret != nil:
+			got[v.Name] = v.Secret.SecretName
+		case v.EmptyDir != nil:
+			got[v.Name] = string(v.EmptyDir.Medium)
+		}
+	}
+	for vol, want := range map[string]string{"tls": "zk-tls", "digest": "zk-users", "quorum-sasl": "zk-quorum", "secure": "Memory"} {
+		if got[vol] != want {
+			t.Errorf("stored StatefulSet: volume %s is %q, want %q (volumes %v)", vol, got[vol], want, got)
 		}
 	}
 }

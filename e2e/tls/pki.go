@@ -19,6 +19,7 @@ import (
 type PKI struct {
 	CA, OtherCA               string
 	MemberCert, MemberKey     string
+	RotatedCert, RotatedKey   string // the members' next certificate: same names and CA, new key and serial
 	ClientCert, ClientKey     string // signed by CA
 	StrangerCert, StrangerKey string // signed by OtherCA
 }
@@ -55,6 +56,7 @@ func newPKI(t *testing.T, dnsNames []string) PKI {
 	ca("ca")
 	ca("other-ca")
 	leaf("member", "ca", "zookeeper", dnsNames)
+	leaf("rotated", "ca", "zookeeper", dnsNames)
 	leaf("client", "ca", "client", nil)
 	leaf("stranger", "other-ca", "stranger", nil)
 	read := func(name string) string {
@@ -67,6 +69,7 @@ func newPKI(t *testing.T, dnsNames []string) PKI {
 	return PKI{
 		CA: read("ca.crt"), OtherCA: read("other-ca.crt"),
 		MemberCert: read("member.crt"), MemberKey: read("member.key"),
+		RotatedCert: read("rotated.crt"), RotatedKey: read("rotated.key"),
 		ClientCert: read("client.crt"), ClientKey: read("client.key"),
 		StrangerCert: read("stranger.crt"), StrangerKey: read("stranger.key"),
 	}

@@ -19,7 +19,11 @@ import (
 )
 
 // Names of the Secrets the specs under testdata name.
-const tlsSecret, usersSecret = "zk-tls", "zk-users"
+const tlsSecret, usersSecret, quorumSecret = "zk-tls", "zk-users", "zk-quorum"
+
+// quorumPassword is the members' quorum SASL password: hostile to the
+// JAAS file the start wrapper writes (a quote, backslashes, a newline).
+const quorumPassword = "q\"uo\\rum\npw\\"
 
 // Users of the digest Secret.
 var users = map[string]string{"alice": `s3cr"et\pw`}
@@ -63,8 +67,9 @@ func TestSecuredEnsemble(t *testing.T) {
 
 func secrets(p PKI) map[string]map[string]string {
 	return map[string]map[string]string{
-		tlsSecret:   {"tls.crt": p.MemberCert, "tls.key": p.MemberKey, "ca.crt": p.CA},
-		usersSecret: users,
+		tlsSecret:    {"tls.crt": p.MemberCert, "tls.key": p.MemberKey, "ca.crt": p.CA},
+		usersSecret:  users,
+		quorumSecret: {"username": "zk_quorum", "password": quorumPassword},
 	}
 }
 
@@ -79,6 +84,7 @@ func securedInSandbox(t *testing.T) {
 	t.Logf("formation over TLS: %s", took.Round(10*time.Millisecond))
 
 	checkQuorumTLS(t, e, "Creating TLS-only quorum server socket")
+	checkQuorumSASL(t, e)
 	checkProbes(t, e)
 
 	// A TLS client whose certificate the members trust, with the right

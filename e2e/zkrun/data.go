@@ -3,6 +3,7 @@
 package zkrun
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -87,4 +88,52 @@ func (e *Ensemble) Dump(t testing.TB) []string {
 		t.Fatalf("dump: state %s, %s\n%s", res.State, got, res.Out)
 	}
 	return res.Nodes
+}
+
+// DumpText is Dump as one string, a line a znode, for comparing whole
+// trees (DumpDiff shows where two differ).
+func (e *Ensemble) DumpText(t testing.TB) string {
+	t.Helper()
+	return strings.Join(e.Dump(t), "\n") + "\n"
+}
+
+// Tree is a known tree for Load of at least n znodes below root: parents
+// first, data that names each node, three children a node.
+func Tree(root string, n int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\troot\n", root)
+	for i := 0; strings.Count(b.String(), "\n") < n; i++ {
+		fmt.Fprintf(&b, "%s/n%03d\tnode %d\n", root, i, i)
+		for j := 0; j < 3; j++ {
+			fmt.Fprintf(&b, "%s/n%03d/c%d\tchild %d of %d\n", root, i, j, j, i)
+		}
+	}
+	return b.String()
+}
+
+// DumpDiff lists, for two DumpText results, the line counts and up to ten
+// lines only in want (-) and ten only in got (+): a lost, added or changed
+// znode (its Stat, ACL or data) shows as such lines.
+func DumpDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	fmt.Fprintf(&b, "want %d lines, got %d\n", len(w), len(g))
+	only(&b, "-", w, g)
+	only(&b, "+", g, w)
+	return b.String()
+}
+
+// only writes up to ten lines of a that are not in b, each after mark.
+func only(out *strings.Builder, mark string, a, b []string) {
+	in := map[string]bool{}
+	for _, l := range b {
+		in[l] = true
+	}
+	n := 0
+	for _, l := range a {
+		if !in[l] && n < 10 {
+			fmt.Fprintf(out, "%s %s\n", mark, l)
+			n++
+		}
+	}
 }

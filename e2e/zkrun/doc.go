@@ -11,8 +11,9 @@
 // ZooKeeper suite (e2e/zookeeper, e2e/backup, e2e/monitoring, e2e/tls,
 // e2e/properties, e2e/bitnami/migrate, e2e/scaling) uses it; the scaling
 // suite runs its members with its own StatefulSet controller on zkrun's
-// sandbox, network slots (Sandbox.MemberNetns) and container.sh
-// (Sandbox.Repo).
+// sandbox, network slots (Sandbox.MemberNetns), image home
+// (Sandbox.ImageHome, Sandbox.ContainerEnv) and container runner
+// (Sandbox.ContainerArgs).
 //
 // Everything runs inside a sandbox (unshare --net --mount --pid and
 // hack/zookeeper/sandbox.sh): the host's network and mounts are never
@@ -21,16 +22,19 @@
 // Enter returns the Sandbox:
 //
 //	func TestX(t *testing.T) {
-//		if zkrun.InSandbox() {
-//			var out string
-//			sb := zkrun.Enter(t, &out)
-//			e := sb.NewEnsemble(t, zkrun.Parse(t, []byte(out)), zkrun.Options{})
-//			e.StartAll(t, 4*time.Minute)
-//			e.Write(t, e.Members[0], "/a", "1")
+//		if zkrun.Sandboxed(t, inSandbox) {
 //			return
 //		}
 //		out := render(t)
 //		zkrun.Reexec(t, out, zkrun.Parse(t, []byte(out)))
+//	}
+//
+//	func inSandbox(t *testing.T) {
+//		var out string
+//		sb := zkrun.Enter(t, &out)
+//		e := sb.NewEnsemble(t, zkrun.Parse(t, []byte(out)), zkrun.Options{})
+//		e.StartAll(t, 4*time.Minute)
+//		e.Write(t, e.Members[0], "/a", "1")
 //	}
 //
 // Speed: tests of one package whose sandboxes may run side by side call

@@ -3,7 +3,6 @@
 package zkrun
 
 import (
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -65,12 +64,13 @@ func (u user) setpriv() []string {
 	return append(a, "--clear-groups")
 }
 
-// Env is container name's environment: the official image's (with the
-// stand-in zkServer.sh where the image has the real one), then the
-// container's own with Kubernetes' $(VAR) expansion, the downward API
-// fields and Options.Secrets; then what this machine needs: the pods' DNS
-// as a hosts file (JVMFLAGS, the image's user knob, which zkServer.sh
-// appends after SERVER_JVMFLAGS) and Debian's log4j logging.
+// Env is container name's environment: the official image's
+// (Sandbox.ContainerEnv: the stand-in zkServer.sh where the image has the
+// real one, Debian's log4j logging), then the container's own with
+// Kubernetes' $(VAR) expansion, the downward API fields and
+// Options.Secrets; then what this machine needs: the pods' DNS as a hosts
+// file (JVMFLAGS, the image's user knob, which zkServer.sh appends after
+// SERVER_JVMFLAGS).
 func (m *Member) Env(t testing.TB, name string) []string {
 	t.Helper()
 	e := m.e
@@ -82,13 +82,15 @@ func (m *Member) Env(t testing.TB, name string) []string {
 		}
 		vars[k] = v
 	}
-	set("PATH", filepath.Join(e.sb.repo, "hack", "zookeeper", "bin")+":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+	for _, kv := range e.sb.ContainerEnv(m.Pod) {
+		k, v, _ := strings.Cut(kv, "=")
+		set(k, v)
+	}
 	set("ZOO_CONF_DIR", "/conf")
 	set("ZOO_DATA_DIR", "/data")
 	set("ZOO_DATA_LOG_DIR", "/datalog")
 	set("ZOO_LOG_DIR", "/logs")
 	set("ZOOCFGDIR", "/conf")
-	set("HOSTNAME", m.Pod)
 	c := e.R.Container(t, name)
 	if len(c.EnvFrom) > 0 {
 		t.Fatalf("container %s uses envFrom, which zkrun does not handle", name)
@@ -97,7 +99,6 @@ func (m *Member) Env(t testing.TB, name string) []string {
 		set(ev.Name, m.envValue(t, ev, vars))
 	}
 	set("JVMFLAGS", strings.TrimSpace("-Djdk.net.hosts.file="+e.hosts+" "+vars["JVMFLAGS"]))
-	set("ZKFN_ZK_LOG4J_DIR", filepath.Join(e.sb.repo, "hack", "zookeeper", "log4j"))
 	env := make([]string, 0, len(order))
 	for _, k := range order {
 		env = append(env, k+"="+vars[k])

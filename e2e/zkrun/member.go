@@ -7,13 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
 )
 
 // Member is one pod of the StatefulSet: its own network namespace and
@@ -110,8 +110,7 @@ func (m *Member) containerArgs(t testing.TB, c corev1.Container) []string {
 	}
 	e := m.e
 	u := e.user(c)
-	args := []string{"netns", "exec", m.netns, "unshare", "--mount", "--uts", "--propagation", "private", "--",
-		filepath.Join(e.sb.repo, "hack", "zookeeper", "container.sh"), m.Pod, strconv.FormatBool(u.roRoot), strings.Join(u.setpriv(), ",")}
+	ct := Container{Netns: m.netns, Pod: m.Pod, ReadOnlyRoot: u.roRoot, User: u.setpriv()}
 	for _, vm := range c.VolumeMounts {
 		if vm.SubPath != "" {
 			t.Fatalf("volumeMount %s of %s uses subPath, which zkrun does not handle", vm.Name, c.Name)
@@ -125,11 +124,9 @@ func (m *Member) containerArgs(t testing.TB, c corev1.Container) []string {
 		if vm.ReadOnly || e.readOnlyVolume(vm.Name) {
 			mode = "ro"
 		}
-		args = append(args, m.VolumeDir(t, vm.Name)+":"+filepath.Clean(vm.MountPath)+":"+mode)
+		ct.Mounts = append(ct.Mounts, m.VolumeDir(t, vm.Name)+":"+filepath.Clean(vm.MountPath)+":"+mode)
 	}
-	args = append(args, "--")
-	args = append(args, c.Command...)
-	return append(args, c.Args...)
+	return e.sb.ContainerArgs(ct, append(append([]string{}, c.Command...), c.Args...)...)
 }
 
 // Start runs container name in the background; its output goes to
@@ -138,30 +135,19 @@ func (m *Member) Start(t testing.TB, name string) *Proc {
 	t.Helper()
 	c := m.e.R.Container(t, name)
 	args := m.containerArgs(t, c)
-	p := &Proc{Name: name, Log: m.LogPath(name), done: make(chan struct{})}
-	log, err := os.OpenFile(p.Log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	must0(t, err)
-	m.starts++
-	fmt.Fprintf(log, "\n===== start %d of %s/%s: %s =====\n", m.starts, m.Pod, name, strings.Join(append(c.Command, c.Args...), " "))
 	cmd := exec.Command("ip", args...)
 	cmd.Env = m.Env(t, name)
 	cmd.Dir = "/"
 	if c.WorkingDir != "" {
 		cmd.Dir = c.WorkingDir
 	}
-	cmd.Stdout, cmd.Stderr = log, log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		log.Close()
+	m.starts++
+	head := fmt.Sprintf("\n===== start %d of %s/%s: %s =====\n", m.starts, m.Pod, name, strings.Join(append(append([]string{}, c.Command...), c.Args...), " "))
+	hp, err := harness.StartProc(cmd, m.LogPath(name), head)
+	if err != nil {
 		t.Fatalf("start %s/%s: %v", m.Pod, name, err)
 	}
-	p.cmd = cmd
-	go func() {
-		_ = cmd.Wait()
-		p.exit = cmd.ProcessState.ExitCode()
-		log.Close()
-		close(p.done)
-	}()
+	p := &Proc{Proc: hp, Name: name}
 	m.procs[name] = p
 	return p
 }

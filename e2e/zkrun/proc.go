@@ -4,42 +4,22 @@ package zkrun
 
 import (
 	"os"
-	"os/exec"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
 )
 
-// Proc is one run of a container.
+// Proc is one run of a container: a harness.Proc (its process group, its
+// log file Log, which collects every run of the container) that knows
+// whether the test stopped it.
 type Proc struct {
+	*harness.Proc
 	Name string // the container's name
-	Log  string // its log file (every run of the container)
 
-	cmd     *exec.Cmd
-	done    chan struct{}
-	exit    int
 	stopped bool // the test stopped it: an exit is not a crash
 }
-
-// Pid is the process id of the container's command (the JVM, for the
-// server: every step up to it execs).
-func (p *Proc) Pid() int { return p.cmd.Process.Pid }
-
-// Running reports whether the container still runs.
-func (p *Proc) Running() bool {
-	select {
-	case <-p.done:
-		return false
-	default:
-		return true
-	}
-}
-
-// Done is closed when the container has exited.
-func (p *Proc) Done() <-chan struct{} { return p.done }
-
-// ExitCode is the container's exit status once Done is closed.
-func (p *Proc) ExitCode() int { return p.exit }
 
 // Crashed reports whether the container exited without the test
 // stopping it.
@@ -51,38 +31,24 @@ func (p *Proc) Signal(sig syscall.Signal) {
 	if sig == syscall.SIGKILL || sig == syscall.SIGTERM {
 		p.stopped = true
 	}
-	if p.Running() {
-		_ = syscall.Kill(-p.cmd.Process.Pid, sig)
-	}
+	p.Proc.Signal(sig)
 }
 
 // Kill SIGKILLs the container and reports whether it exited within 15 s.
 func (p *Proc) Kill() bool {
 	p.Signal(syscall.SIGKILL)
-	return p.wait(15 * time.Second)
+	return p.Wait(15 * time.Second)
 }
 
 // Stop sends SIGTERM, then SIGKILL after grace, as a pod deletion does,
 // and reports whether the container exited.
 func (p *Proc) Stop(grace time.Duration) bool {
-	p.Signal(syscall.SIGTERM)
-	if p.wait(grace) {
-		return true
-	}
-	return p.Kill()
-}
-
-func (p *Proc) wait(bound time.Duration) bool {
-	select {
-	case <-p.done:
-		return true
-	case <-time.After(bound):
-		return false
-	}
+	p.stopped = true
+	return p.Proc.Stop(grace)
 }
 
 // Tail is the end of the container's log.
-func (p *Proc) Tail(lines int) string { return tail(p.Log, lines) }
+func (p *Proc) Tail(lines int) string { return harness.Tail(p.Log, lines) }
 
 // CurrentLog is the container's log since this run started.
 func (p *Proc) CurrentLog() string {

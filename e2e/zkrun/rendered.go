@@ -5,8 +5,9 @@ package zkrun
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -147,12 +148,7 @@ func (r *Rendered) MountDirs() []string {
 			seen[filepath.Clean(vm.MountPath)] = true
 		}
 	}
-	out := make([]string, 0, len(seen))
-	for d := range seen {
-		out = append(out, d)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // volume returns the pod volume or volumeClaimTemplate named name, as a

@@ -3,45 +3,19 @@
 package zkrun
 
 import (
-	"bytes"
-	"context"
-	"fmt"
 	"os"
-	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
 )
 
-// Run runs a command with a bound, stdin from in (nil: none) and env
-// (nil: this process's), and returns its combined output and exit code
-// (-1 when it did not exit). It kills the command's whole process group
-// when the bound passes, so a hung JVM cannot outlive it.
+// Run is harness.Run: a command with a bound, stdin from in (nil: none)
+// and env (nil: this process's), its combined output and exit code, its
+// whole process group killed when the bound passes.
 func Run(timeout time.Duration, env []string, in []byte, name string, args ...string) (string, int, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 2 * time.Second
-	if env != nil {
-		cmd.Env = env
-	}
-	if in != nil {
-		cmd.Stdin = bytes.NewReader(in)
-	}
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	code := -1
-	if cmd.ProcessState != nil {
-		code = cmd.ProcessState.ExitCode()
-	}
-	if ctx.Err() != nil {
-		return out.String(), code, fmt.Errorf("%s %s: timed out after %s", name, strings.Join(args, " "), timeout)
-	}
-	return out.String(), code, err
+	return harness.Run(timeout, env, in, name, args...)
 }
 
 // Must runs a command that has to succeed within 30 s and returns its
@@ -82,17 +56,4 @@ func writeFile(t testing.TB, path, content string, mode os.FileMode) {
 	t.Helper()
 	must0(t, os.WriteFile(path, []byte(content), mode))
 	must0(t, os.Chmod(path, mode))
-}
-
-// tail is the last n lines of a file, or a note saying why there are none.
-func tail(path string, n int) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Sprintf("(%v)", err)
-	}
-	all := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(all) > n {
-		all = all[len(all)-n:]
-	}
-	return strings.Join(all, "\n")
 }

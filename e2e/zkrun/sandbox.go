@@ -7,10 +7,11 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -50,6 +51,22 @@ type sandboxFile struct {
 // started inside the sandbox.
 func InSandbox() bool { return os.Getenv(envSandbox) != "" }
 
+// Sandboxed is a real-ZooKeeper test's first line: inside the sandbox it
+// runs inside (which calls Enter) and reports true, and the test returns;
+// on the host it reports false, and the test renders and calls Reexec.
+//
+//	if zkrun.Sandboxed(t, inSandbox) {
+//		return
+//	}
+func Sandboxed(t *testing.T, inside func(*testing.T)) bool {
+	t.Helper()
+	if !InSandbox() {
+		return false
+	}
+	inside(t)
+	return true
+}
+
 // Reexec runs the calling test again inside the sandbox and fails when
 // that run fails. input (any JSON value) is what the sandboxed run gets
 // from Enter; rendered are the outputs it will run, whose volume mount
@@ -84,7 +101,8 @@ func reexec(t *testing.T, out io.Writer, input any, rendered []*Rendered) {
 	if out, _, err := Run(time.Minute, nil, nil, "cp", "-a", filepath.Join(root, "hack", "zookeeper"), filepath.Join(repo, "hack")); err != nil {
 		t.Fatalf("copy hack/zookeeper into the scratch directory: %v\n%s", err, out)
 	}
-	Must(t, "chmod", "-R", "a+rX", repo)
+	layImage(t, work, repo)
+	Must(t, "chmod", "-R", "a+rX", repo, filepath.Join(work, "image"))
 	raw, err := json.Marshal(input)
 	must0(t, err)
 	b, err := json.Marshal(sandboxFile{Repo: repo, ClientDir: clientDir, Input: raw})
@@ -153,12 +171,7 @@ func mountDirs(t *testing.T, rendered []*Rendered) []string {
 			seen[top] = true
 		}
 	}
-	var out []string
-	for d := range seen {
-		out = append(out, d)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // topLevel is the top-level directory of the absolute path p.
@@ -180,15 +193,10 @@ func runPattern(t *testing.T) string {
 type Sandbox struct {
 	// Dir is the scratch directory: logs and volumes live below it.
 	Dir       string
-	repo      string
+	repo      string // the copy of hack/zookeeper's parent's parent
 	clientDir string
 	slots     slots
 }
-
-// Repo is the sandbox's copy of the repository's hack/zookeeper (the
-// members' container.sh, the stand-in zkServer.sh in bin/, log4j/), laid
-// out as in the repository: what a suite's own member runner uses.
-func (s *Sandbox) Repo() string { return s.repo }
 
 var (
 	sbOnce sync.Once
@@ -202,7 +210,7 @@ func Enter(t *testing.T, in any) *Sandbox {
 	t.Helper()
 	work := os.Getenv(envSandbox)
 	if work == "" || os.Getpid() != 1 {
-		t.Fatalf("zkrun.Enter outside the sandbox: call it only when zkrun.InSandbox()")
+		t.Fatalf("zkrun.Enter outside the sandbox: call it only from the function given to zkrun.Sandboxed")
 	}
 	sbOnce.Do(func() {
 		var f sandboxFile

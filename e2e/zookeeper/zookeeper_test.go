@@ -32,8 +32,7 @@ type sandboxCase struct {
 }
 
 func TestZooKeeperEnsembles(t *testing.T) {
-	if zkrun.InSandbox() {
-		inSandbox(t)
+	if zkrun.Sandboxed(t, inSandbox) {
 		return
 	}
 	root := harness.Root(t)

@@ -2,7 +2,9 @@
 # build.sh: build the function's container image ($IMAGE, default
 # localhost/zookeeper-fn:dev) from the repository's Dockerfile with whatever
 # engine is here, then print its size. With DOCKERFILE=deploy/argocd/Dockerfile
-# and BASE=busybox it builds the Argo CD sidecar image instead.
+# and BASE=busybox it builds the Argo CD sidecar image instead, from the
+# function's image FUNCTION_IMAGE (build that first: the sidecar copies its
+# binary).
 #
 #   docker  where an engine answers: a plain `docker build` with the real base
 #           images from the Dockerfile's defaults.
@@ -22,16 +24,22 @@ export ZKFN_CACHE
 IMAGE=${IMAGE:-localhost/zookeeper-fn:dev}
 DOCKERFILE=${DOCKERFILE:-Dockerfile}
 BASE=${BASE:-distroless} # which stand-in replaces the final stage's base: distroless or busybox
+FUNCTION_IMAGE=${FUNCTION_IMAGE:-} # the sidecar's source of the function (deploy/argocd/Dockerfile)
 VERSION=${VERSION:-$(hack/release/version.sh)}
 COMMIT=${COMMIT:-$(git rev-parse HEAD 2>/dev/null || echo unknown)}
 log() { echo "build.sh: $*" >&2; }
 
 eval "$(hack/image/engine.sh)"
 start=$(date +%s)
+common=(--build-arg "VERSION=$VERSION" --build-arg "COMMIT=$COMMIT")
+if grep -q '^ARG FUNCTION_IMAGE=' "$DOCKERFILE"; then
+	[ -n "$FUNCTION_IMAGE" ] || { log "$DOCKERFILE copies the function from FUNCTION_IMAGE: set it to the function's image (make image builds it)"; exit 1; }
+	common+=(--build-arg "FUNCTION_IMAGE=$FUNCTION_IMAGE")
+fi
 case "$ZKFN_ENGINE" in
 docker)
 	engine=docker
-	DOCKER_BUILDKIT=1 docker build -f "$DOCKERFILE" --build-arg "VERSION=$VERSION" --build-arg "COMMIT=$COMMIT" -t "$IMAGE" . >&2
+	DOCKER_BUILDKIT=1 docker build -f "$DOCKERFILE" "${common[@]}" -t "$IMAGE" . >&2
 	;;
 podman)
 	engine=podman
@@ -61,7 +69,7 @@ podman)
 	podman build -f "$DOCKERFILE" --network none --pull=never \
 		-v "$(go env GOMODCACHE):/go/pkg/mod:ro" \
 		-v "$gocache:/host-gocache" --build-arg GOCACHE=/host-gocache \
-		"${args[@]}" --build-arg "VERSION=$VERSION" --build-arg "COMMIT=$COMMIT" \
+		"${args[@]}" "${common[@]}" \
 		--build-arg GOPROXY=file:///go/pkg/mod/cache/download --build-arg GOSUMDB=off \
 		-t "$IMAGE" . >&2
 	;;

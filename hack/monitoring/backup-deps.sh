@@ -18,5 +18,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "hack/monitoring/backup-deps.sh: apt-get install ${need[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get install -y -qq --no-install-recommends "${need[@]}" >&2 ||
-	{ apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >&2; }
+# One apt at a time: make test's lanes may both install (hack/zookeeper/install.sh).
+exec 8>/tmp/zookeeper-fn-apt.lock
+flock 8
+w=(-o DPkg::Lock::Timeout=600)
+apt-get "${w[@]}" install -y -qq --no-install-recommends "${need[@]}" >&2 ||
+	{ apt-get "${w[@]}" update -qq && apt-get "${w[@]}" install -y -qq --no-install-recommends "${need[@]}" >&2; }

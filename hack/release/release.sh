@@ -77,7 +77,8 @@ if [ "$IMAGES" = 1 ]; then
 	fn_image="$IMAGE_REPO/zookeeper-fn:$VERSION"
 	argocd_image="$IMAGE_REPO/zookeeper-fn-argocd:$VERSION"
 	IMAGE=$fn_image VERSION=$VERSION COMMIT=$COMMIT hack/image/build.sh
-	IMAGE=$argocd_image VERSION=$VERSION COMMIT=$COMMIT DOCKERFILE=deploy/argocd/Dockerfile BASE=busybox hack/image/build.sh
+	IMAGE=$argocd_image VERSION=$VERSION COMMIT=$COMMIT DOCKERFILE=deploy/argocd/Dockerfile BASE=busybox \
+		FUNCTION_IMAGE=$fn_image hack/image/build.sh
 	for i in "$fn_image" "$argocd_image"; do
 		echo "$i $("$engine" image inspect --format '{{.Id}}' "$i")"
 	done >"$DIST/images.txt"

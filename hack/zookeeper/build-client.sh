@@ -17,8 +17,13 @@ if [ ! -f "$dest/ZkClient.class" ]; then
 	tmp=$(mktemp -d "$ZKFN_CACHE/zookeeper/.client.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
 	javac -nowarn -d "$tmp" -cp "$jar" "$src" >&2
-	rm -rf "$dest"
-	mv "$tmp" "$dest"
+	# Another run (make test's other lane) may have built the same key
+	# meanwhile: its copy is as good, and removing it could pull it from
+	# under a suite that uses it. Keep the first, drop ours.
+	if [ -d "$dest" ] && [ ! -f "$dest/ZkClient.class" ]; then
+		rm -rf "$dest" # a broken copy, from before builds were atomic
+	fi
+	mv -T "$tmp" "$dest" 2>/dev/null || rm -rf "$tmp"
 	trap - EXIT
 fi
 echo "$dest"

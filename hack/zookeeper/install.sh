@@ -57,19 +57,25 @@ if [ ${#need[@]} -gt 0 ]; then
 		fi
 	fi
 	export DEBIAN_FRONTEND=noninteractive
+	# make test runs suites in two lanes: both may get here at once on a
+	# fresh machine, and apt-get fails at once on a held lock. One at a
+	# time; apt also waits for anyone else's dpkg lock.
+	exec 8>/tmp/zookeeper-fn-apt.lock
+	flock 8
+	apt_wait=(-o DPkg::Lock::Timeout=600)
 	# Update the package lists only when apt has no candidate for a package.
 	for p in "${need[@]}"; do
 		cand=$(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/ {print $2}')
 		if [ -z "$cand" ] || [ "$cand" = "(none)" ]; then
 			echo "hack/zookeeper/install.sh: apt-get update (no candidate for $p)" >&2
-			"${sudo[@]}" apt-get update -qq >&2
+			"${sudo[@]}" apt-get "${apt_wait[@]}" update -qq >&2
 			break
 		fi
 	done
 	echo "hack/zookeeper/install.sh: apt-get install ${need[*]}" >&2
 	log=$(mktemp)
 	trap 'rm -f "$log"' EXIT
-	if ! "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >"$log" 2>&1; then
+	if ! "${sudo[@]}" apt-get "${apt_wait[@]}" install -y -qq --no-install-recommends "${need[@]}" >"$log" 2>&1; then
 		cat "$log" >&2
 		echo "hack/zookeeper/install.sh: apt-get install failed; install by hand:" >&2
 		echo "  apt-get update && apt-get install -y --no-install-recommends ${need[*]}" >&2

@@ -4,7 +4,7 @@ import "testing"
 
 func TestCustomPlacementErrors(t *testing.T) {
 	const p = "spec.placement."
-	cases := map[string]struct{ spec, path, msg string }{
+	cases := map[string]specError{
 		"zero skew":        {"placement: {topologySpreadConstraints: [{maxSkew: 0, topologyKey: a/b, whenUnsatisfiable: DoNotSchedule}]}", p + "topologySpreadConstraints[0].maxSkew", "at least 1"},
 		"bad key":          {"placement: {topologySpreadConstraints: [{maxSkew: 1, topologyKey: 'a b', whenUnsatisfiable: DoNotSchedule}]}", p + "topologySpreadConstraints[0].topologyKey", "not a label key"},
 		"empty key":        {"placement: {topologySpreadConstraints: [{maxSkew: 1, whenUnsatisfiable: DoNotSchedule}]}", p + "topologySpreadConstraints[0].topologyKey", "not a label key"},
@@ -16,10 +16,5 @@ func TestCustomPlacementErrors(t *testing.T) {
 		"term key":         {"placement: {affinity: {podAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: ''}]}}}", p + "affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey", "not a label key"},
 		"term selector op": {"placement: {affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: a/b, labelSelector: {matchExpressions: [{key: a, operator: Near}]}}]}}}", p + "affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector", "operator"},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			_, ps := decode(t, header+"spec: {"+c.spec+"}\n")
-			requireProblem(t, ps, c.path, c.msg)
-		})
-	}
+	requireSpecErrors(t, cases)
 }

@@ -1,25 +1,11 @@
 package api_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
 )
-
-// requireProblem asserts an error at path whose message holds msg.
-func requireProblem(t *testing.T, ps api.Problems, path, msg string) {
-	t.Helper()
-	for _, p := range ps {
-		if p.Path == path && strings.Contains(p.Message, msg) && !p.Warning {
-			return
-		}
-	}
-	t.Fatalf("no error at %s containing %q in: %v", path, msg, ps)
-}
 
 func TestBackupDefaults(t *testing.T) {
 	z, ps := decode(t, header)
@@ -48,7 +34,7 @@ func TestBackupErrors(t *testing.T) {
 	s3 := func(extra string) string {
 		return "backup: {enabled: true, s3: {endpoint: 'https://s3.example.com', bucket: zk-backups, credentialsSecret: {name: s3}" + extra + "}}"
 	}
-	cases := map[string]struct{ spec, path, msg string }{
+	cases := map[string]specError{
 		"no target":          {"backup: {enabled: true}", "spec.backup", "names no target"},
 		"two targets":        {"backup: {enabled: true, volume: {claimName: b}, s3: {bucket: x}}", "spec.backup", "choose one target"},
 		"short interval":     {"backup: {enabled: true, interval: 1m, volume: {claimName: b}}", "spec.backup.interval", "at least 5m0s"},
@@ -66,12 +52,7 @@ func TestBackupErrors(t *testing.T) {
 		"snappy snapshots":   {"zookeeper: {config: {snapshot.compression.method: snappy}}\n  backup: {enabled: true, volume: {claimName: b}}", "spec.zookeeper.config[snapshot.compression.method]", "cannot verify"},
 		"inline credential":  {"backup: {enabled: true, s3: {accessKey: AKIA}}", "spec.backup.s3.accessKey", "unknown field"},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			_, ps := decode(t, header+"spec:\n  "+tc.spec+"\n")
-			requireProblem(t, ps, tc.path, tc.msg)
-		})
-	}
+	requireSpecErrors(t, cases)
 }
 
 func TestBackupWarnings(t *testing.T) {

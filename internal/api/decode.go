@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/suggest"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/yamlconv"
 )
 
 // Decode turns a spec's JSON form into a defaulted ZookeeperSpec. Unknown
@@ -30,7 +31,9 @@ func Decode(data []byte) (*ZookeeperSpec, Problems) {
 		return nil, ps
 	}
 	z := &ZookeeperSpec{}
-	if err := json.Unmarshal(data, z); err != nil {
+	// json.Unmarshal's result and errors, without its start-up cost
+	// (building encoders for every type the spec reaches; see yamlconv).
+	if err := yamlconv.DecodeJSON(data, z); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			return nil, Problems{{Path: te.Field, Message: fmt.Sprintf("expected %s, got %s", te.Type, te.Value)}}

@@ -9,7 +9,7 @@ import (
 
 func TestExtrasErrors(t *testing.T) {
 	side := func(c string) string { return "extras: {sidecars: [{name: s, image: 'busybox:1.36', " + c + "}]}" }
-	cases := map[string]struct{ spec, path, msg string }{
+	cases := map[string]specError{
 		"reserved env":         {"extras: {env: [{name: SERVER_JVMFLAGS, value: x}]}", "spec.extras.env[0].name", "spec.jvm.flags"},
 		"heap env":             {"extras: {env: [{name: ZK_SERVER_HEAP, value: '9000'}]}", "spec.extras.env[0].name", "set or read by the function"},
 		"probe port env":       {"extras: {env: [{name: ZK_CLIENT_PORT, value: '1'}]}", "spec.extras.env[0].name", "set or read"},
@@ -45,12 +45,7 @@ func TestExtrasErrors(t *testing.T) {
 		"sidecar mount bad":    {side("volumeMounts: [{name: nope, mountPath: /x}]"), "spec.extras.sidecars[0].volumeMounts[0].name", "not a volume"},
 		"sidecar reserved env": {"extras: {initContainers: [{name: i, image: x, env: [{name: '1x'}]}]}", "spec.extras.initContainers[0].env[0].name", "not a variable name"},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			_, ps := decode(t, header+"spec: {"+c.spec+"}\n")
-			requireProblem(t, ps, c.path, c.msg)
-		})
-	}
+	requireSpecErrors(t, cases)
 }
 
 func TestExtrasOptOut(t *testing.T) {

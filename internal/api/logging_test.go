@@ -13,7 +13,7 @@ func TestLoggingErrors(t *testing.T) {
 	for i := 0; i < 101; i++ {
 		many = append(many, fmt.Sprintf("a%d: INFO", i))
 	}
-	cases := map[string]struct{ spec, path, msg string }{
+	cases := map[string]specError{
 		"lower-case level":   {"logging: {level: debug}", "spec.logging.level", "use one of TRACE"},
 		"unknown level":      {"logging: {level: VERBOSE}", "spec.logging.level", "not a level"},
 		"root logger":        {"logging: {loggers: {ROOT: DEBUG}}", "spec.logging.loggers[ROOT]", "spec.logging.level"},
@@ -26,12 +26,7 @@ func TestLoggingErrors(t *testing.T) {
 		"empty logger level": {"logging: {loggers: {org.apache.zookeeper: ''}}", "spec.logging.loggers[org.apache.zookeeper]", `level ""`},
 		"too many loggers":   {"logging: {loggers: {" + strings.Join(many, ", ") + "}}", "spec.logging.loggers", "at most 100"},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			_, ps := decode(t, header+"spec: {"+c.spec+"}\n")
-			requireProblem(t, ps, c.path, c.msg)
-		})
-	}
+	requireSpecErrors(t, cases)
 	_, ps := decode(t, header+"spec: {logging: {level: WARN, loggers: {org.apache.zookeeper.server.quorum: DEBUG, 'a.B$C': OFF, _x: TRACE}}}\n")
 	require.False(t, ps.HasErrors(), ps.Error())
 }

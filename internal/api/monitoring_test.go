@@ -39,7 +39,7 @@ func TestMonitoringDefaults(t *testing.T) {
 }
 
 func TestMonitoringErrors(t *testing.T) {
-	cases := map[string]struct{ spec, path, msg string }{
+	cases := map[string]specError{
 		"unknown exposure": {"monitoring: {service: nodeport}", "spec.monitoring.service", `"nodeport" is not supported`},
 		"rules without metrics": {"zookeeper: {metrics: {enabled: false}}\n  monitoring: {prometheusRule: {}}",
 			"spec.monitoring.prometheusRule", "spec.zookeeper.metrics.enabled is false"},
@@ -52,10 +52,5 @@ func TestMonitoringErrors(t *testing.T) {
 		"percent above 99": {"monitoring: {prometheusRule: {thresholds: {diskFreePercent: 100}}}", "spec.monitoring.prometheusRule.thresholds.diskFreePercent", "from 1 to 99"},
 		"misspelled field": {"monitoring: {prometheusRules: {}}", "spec.monitoring.prometheusRules", `did you mean "prometheusRule"`},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			_, ps := decode(t, header+"spec:\n  "+tc.spec+"\n")
-			requireProblem(t, ps, tc.path, tc.msg)
-		})
-	}
+	requireSpecErrors(t, cases)
 }

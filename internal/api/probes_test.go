@@ -7,7 +7,7 @@ import (
 )
 
 func TestProbeErrors(t *testing.T) {
-	cases := map[string]struct{ spec, path, msg string }{
+	cases := map[string]specError{
 		"zero period":               {"probes: {readiness: {periodSeconds: 0}}", "spec.probes.readiness.periodSeconds", "use 1 to 3600"},
 		"negative delay":            {"probes: {startup: {initialDelaySeconds: -1}}", "spec.probes.startup.initialDelaySeconds", "use 0 to 3600"},
 		"huge failures":             {"probes: {startup: {failureThreshold: 2147483647}}", "spec.probes.startup.failureThreshold", "use 1 to 10000"},
@@ -18,12 +18,7 @@ func TestProbeErrors(t *testing.T) {
 		"unknown probe":             {"probes: {ready: {periodSeconds: 1}}", "spec.probes.ready", "unknown field"},
 		"string period":             {"probes: {readiness: {periodSeconds: '5s'}}", "spec.probes.readiness.periodSeconds", ""},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			_, ps := decode(t, header+"spec: {"+c.spec+"}\n")
-			requireProblem(t, ps, c.path, c.msg)
-		})
-	}
+	requireSpecErrors(t, cases)
 }
 
 func TestProbeShortTimeoutWarns(t *testing.T) {

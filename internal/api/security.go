@@ -16,6 +16,9 @@ type Security struct {
 	// Digest turns on SASL DIGEST-MD5 client authentication with
 	// credentials from a Secret.
 	Digest *Digest `json:"digest,omitempty"`
+	// QuorumSASL turns on SASL DIGEST-MD5 authentication between members
+	// with credentials from a Secret.
+	QuorumSASL *QuorumSASL `json:"quorumSasl,omitempty"`
 }
 
 // TLS holds the certificate source and the TLS settings of both ports.
@@ -84,6 +87,7 @@ type Digest struct {
 var clientAuthModes = []string{"none", "want", "need"}
 
 func (s *Spec) defaultSecurity() {
+	s.defaultQuorumSASL()
 	t := s.Security.TLS
 	if t == nil {
 		return
@@ -106,6 +110,7 @@ func (s *Spec) PlaintextClient() bool { t := s.Security.TLS; return t == nil || 
 
 func (s *Spec) checkSecurity(ps *Problems) {
 	s.checkSecurityConfig(ps)
+	s.checkQuorumSASL(ps)
 	if d := s.Security.Digest; d != nil && d.SecretName == "" {
 		ps.errorf("spec.security.digest.secretName", "is required: name the Secret whose keys are user names and values their passwords")
 	}

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,25 +27,49 @@ func TestSecurityDefaults(t *testing.T) {
 	assert.True(t, z.Spec.PlaintextClient(), "quorum TLS alone leaves the client port as it was")
 }
 
-func TestSecurityBadInput(t *testing.T) {
-	const tls = "spec.security.tls"
-	cases := map[string]struct{ spec, path, msg string }{
-		"no certificate source": {"{tls: {client: {enabled: true}}}", tls + ".secretName", "is required"},
-		"bad secret name":       {"{tls: {secretName: Not_A_Name, client: {enabled: true}}}", tls + ".secretName", "is not a Secret name"},
-		"issuer kind":           {"{tls: {certManager: {issuerRef: {name: ca, kind: Vault}}, client: {enabled: true}}}", tls + ".certManager.issuerRef.kind", "use Issuer or ClusterIssuer"},
-		"issuer name":           {"{tls: {certManager: {issuerRef: {kind: Issuer}}, client: {enabled: true}}}", tls + ".certManager.issuerRef.name", "is required"},
-		"no client port":        {"{tls: {secretName: s, client: {enabled: false, plaintext: false}, quorum: {enabled: true}}}", tls + ".client.plaintext", "no client port would be open"},
-		"tls nowhere":           {"{tls: {secretName: s}}", tls, "uses TLS nowhere"},
-		"client auth mode":      {"{tls: {secretName: s, client: {enabled: true, clientAuth: always}}}", tls + ".client.clientAuth", "not a mode"},
-		"client auth, no TLS":   {"{tls: {secretName: s, client: {clientAuth: need}, quorum: {enabled: true}}}", tls + ".client.clientAuth", "enable TLS on the client port"},
-		"digest without secret": {"{digest: {}}", "spec.security.digest.secretName", "is required"},
+func TestQuorumSASLModes(t *testing.T) {
+	cases := map[string]struct {
+		sasl                    string
+		learner, server, warned bool
+	}{
+		"default is required both ways": {"{secretName: q}", true, true, false},
+		"step 1: learnerRequire false":  {"{secretName: q, learnerRequire: false}", false, false, true},
+		"step 2: serverRequire false":   {"{secretName: q, serverRequire: false}", true, false, true},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, ps := decode(t, header+"spec: {security: "+c.spec+"}\n")
-			requireProblem(t, ps, c.path, c.msg)
+			z, ps := decode(t, header+"spec: {security: {quorumSasl: "+c.sasl+"}}\n")
+			require.False(t, ps.HasErrors(), ps.Error())
+			q := z.Spec.Security.QuorumSASL
+			assert.Equal(t, c.learner, *q.LearnerRequire)
+			assert.Equal(t, c.server, *q.ServerRequire)
+			assert.Equal(t, c.learner && c.server, z.Spec.QuorumSASLRequired())
+			warned := false
+			for _, p := range ps {
+				warned = warned || (p.Warning && p.Path == "spec.security.quorumSasl" && strings.Contains(p.Message, "is in migration"))
+			}
+			assert.Equal(t, c.warned, warned, "%v", ps)
 		})
 	}
+}
+
+func TestSecurityBadInput(t *testing.T) {
+	const tls = "spec.security.tls"
+	cases := map[string]specError{
+		"no certificate source": {"security: {tls: {client: {enabled: true}}}", tls + ".secretName", "is required"},
+		"bad secret name":       {"security: {tls: {secretName: Not_A_Name, client: {enabled: true}}}", tls + ".secretName", "is not a Secret name"},
+		"issuer kind":           {"security: {tls: {certManager: {issuerRef: {name: ca, kind: Vault}}, client: {enabled: true}}}", tls + ".certManager.issuerRef.kind", "use Issuer or ClusterIssuer"},
+		"issuer name":           {"security: {tls: {certManager: {issuerRef: {kind: Issuer}}, client: {enabled: true}}}", tls + ".certManager.issuerRef.name", "is required"},
+		"no client port":        {"security: {tls: {secretName: s, client: {enabled: false, plaintext: false}, quorum: {enabled: true}}}", tls + ".client.plaintext", "no client port would be open"},
+		"tls nowhere":           {"security: {tls: {secretName: s}}", tls, "uses TLS nowhere"},
+		"client auth mode":      {"security: {tls: {secretName: s, client: {enabled: true, clientAuth: always}}}", tls + ".client.clientAuth", "not a mode"},
+		"client auth, no TLS":   {"security: {tls: {secretName: s, client: {clientAuth: need}, quorum: {enabled: true}}}", tls + ".client.clientAuth", "enable TLS on the client port"},
+		"digest without secret": {"security: {digest: {}}", "spec.security.digest.secretName", "is required"},
+		"quorum without secret": {"security: {quorumSasl: {}}", "spec.security.quorumSasl.secretName", "is required"},
+		"quorum secret name":    {"security: {quorumSasl: {secretName: a_b}}", "spec.security.quorumSasl.secretName", "is not a Secret name"},
+		"server before learner": {"security: {quorumSasl: {secretName: q, learnerRequire: false, serverRequire: true}}", "spec.security.quorumSasl.serverRequire", "learnerRequire first"},
+	}
+	requireSpecErrors(t, cases)
 }
 
 func TestSecurityOwnsItsZooCfgKeys(t *testing.T) {

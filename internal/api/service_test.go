@@ -9,7 +9,7 @@ import (
 
 func TestClientServiceErrors(t *testing.T) {
 	lb := "clientService: {type: LoadBalancer, "
-	cases := map[string]struct{ spec, path, msg string }{
+	cases := map[string]specError{
 		"external name":        {"clientService: {type: ExternalName}", "spec.clientService.type", "not supported"},
 		"lower case type":      {"clientService: {type: loadbalancer}", "spec.clientService.type", "not supported"},
 		"ranges on ClusterIP":  {"clientService: {loadBalancerSourceRanges: [10.0.0.0/8]}", "spec.clientService.loadBalancerSourceRanges", "only applies to type LoadBalancer"},
@@ -26,12 +26,7 @@ func TestClientServiceErrors(t *testing.T) {
 		"huge type":            {"clientService: {type: '" + strings.Repeat("x", 4000) + "'}", "spec.clientService.type", "not supported"},
 		"special chars policy": {lb + "externalTrafficPolicy: \"Local\\n\"}", "spec.clientService.externalTrafficPolicy", "not a policy"},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			_, ps := decode(t, header+"spec: {"+c.spec+"}\n")
-			requireProblem(t, ps, c.path, c.msg)
-		})
-	}
+	requireSpecErrors(t, cases)
 }
 
 func TestClientServiceAccepted(t *testing.T) {

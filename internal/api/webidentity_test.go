@@ -9,8 +9,11 @@ import (
 )
 
 // s3Spec is a spec with an S3 target; extra goes inside s3.
-func s3Spec(extra string) string {
-	return header + "spec:\n  backup: {enabled: true, s3: {endpoint: 'https://s3.eu-west-1.amazonaws.com', bucket: zk-backups, region: eu-west-1" + extra + "}}\n"
+func s3Spec(extra string) string { return header + "spec:\n  " + s3Body(extra) + "\n" }
+
+// s3Body is spec.backup with an S3 target, extra added to its s3 fields.
+func s3Body(extra string) string {
+	return "backup: {enabled: true, s3: {endpoint: 'https://s3.eu-west-1.amazonaws.com', bucket: zk-backups, region: eu-west-1" + extra + "}}"
 }
 
 func TestWebIdentityDefaults(t *testing.T) {
@@ -33,31 +36,26 @@ func TestWebIdentityDefaults(t *testing.T) {
 
 func TestWebIdentityErrors(t *testing.T) {
 	const w = ", webIdentity: {roleArn: 'arn:aws:iam::123456789012:role/zk'"
-	cases := map[string]struct{ extra, path, msg string }{
-		"neither":             {"", "spec.backup.s3.credentialsSecret.name", "webIdentity.roleArn instead"},
-		"both":                {", credentialsSecret: {name: s3}" + w + "}", "spec.backup.s3.credentialsSecret", "choose one"},
-		"both, only key set":  {", credentialsSecret: {accessKeyIDKey: id}" + w + "}", "spec.backup.s3.credentialsSecret", "choose one"},
-		"no role":             {", webIdentity: {}", "spec.backup.s3.webIdentity.roleArn", "is required"},
-		"empty role":          {", webIdentity: {roleArn: ''}", "spec.backup.s3.webIdentity.roleArn", "is required"},
-		"quote in role":       {`, webIdentity: {roleArn: 'arn:aws:iam::123456789012:role/zk"x'}`, "spec.backup.s3.webIdentity.roleArn", "not an IAM role ARN"},
-		"newline in role":     {`, webIdentity: {roleArn: "arn:aws:iam::123456789012:role/zk\nx"}`, "spec.backup.s3.webIdentity.roleArn", "not an IAM role ARN"},
-		"space in role":       {`, webIdentity: {roleArn: 'arn:aws:iam::123456789012:role/zk x'}`, "spec.backup.s3.webIdentity.roleArn", "not an IAM role ARN"},
-		"user, not role":      {`, webIdentity: {roleArn: 'arn:aws:iam::123456789012:user/zk'}`, "spec.backup.s3.webIdentity.roleArn", "not an IAM role ARN"},
-		"huge role":           {`, webIdentity: {roleArn: 'arn:aws:iam::123456789012:role/` + strings.Repeat("a", 3000) + `'}`, "spec.backup.s3.webIdentity.roleArn", "at most 2048"},
-		"sts with path":       {w + ", stsEndpoint: 'https://sts.example.com/x'}", "spec.backup.s3.webIdentity.stsEndpoint", "not an http(s) base URL"},
-		"sts with query":      {w + ", stsEndpoint: 'https://sts.example.com?Action=x'}", "spec.backup.s3.webIdentity.stsEndpoint", "not an http(s) base URL"},
-		"sts not a url":       {w + ", stsEndpoint: 'sts.example.com'}", "spec.backup.s3.webIdentity.stsEndpoint", "not an http(s) base URL"},
-		"sts bad port":        {w + ", stsEndpoint: 'https://sts.example.com:99999'}", "spec.backup.s3.webIdentity.stsEndpoint", "port"},
-		"audience with comma": {w + ", audience: 'a,b'}", "spec.backup.s3.webIdentity.audience", "not a token audience"},
-		"short token":         {w + ", tokenExpirationSeconds: 60}", "spec.backup.s3.webIdentity.tokenExpirationSeconds", "is 60"},
-		"long token":          {w + ", tokenExpirationSeconds: 864000}", "spec.backup.s3.webIdentity.tokenExpirationSeconds", "is 864000"},
+	cases := map[string]specError{
+		"neither":             {s3Body(""), "spec.backup.s3.credentialsSecret.name", "webIdentity.roleArn instead"},
+		"both":                {s3Body(", credentialsSecret: {name: s3}" + w + "}"), "spec.backup.s3.credentialsSecret", "choose one"},
+		"both, only key set":  {s3Body(", credentialsSecret: {accessKeyIDKey: id}" + w + "}"), "spec.backup.s3.credentialsSecret", "choose one"},
+		"no role":             {s3Body(", webIdentity: {}"), "spec.backup.s3.webIdentity.roleArn", "is required"},
+		"empty role":          {s3Body(", webIdentity: {roleArn: ''}"), "spec.backup.s3.webIdentity.roleArn", "is required"},
+		"quote in role":       {s3Body(`, webIdentity: {roleArn: 'arn:aws:iam::123456789012:role/zk"x'}`), "spec.backup.s3.webIdentity.roleArn", "not an IAM role ARN"},
+		"newline in role":     {s3Body(`, webIdentity: {roleArn: "arn:aws:iam::123456789012:role/zk\nx"}`), "spec.backup.s3.webIdentity.roleArn", "not an IAM role ARN"},
+		"space in role":       {s3Body(`, webIdentity: {roleArn: 'arn:aws:iam::123456789012:role/zk x'}`), "spec.backup.s3.webIdentity.roleArn", "not an IAM role ARN"},
+		"user, not role":      {s3Body(`, webIdentity: {roleArn: 'arn:aws:iam::123456789012:user/zk'}`), "spec.backup.s3.webIdentity.roleArn", "not an IAM role ARN"},
+		"huge role":           {s3Body(`, webIdentity: {roleArn: 'arn:aws:iam::123456789012:role/` + strings.Repeat("a", 3000) + `'}`), "spec.backup.s3.webIdentity.roleArn", "at most 2048"},
+		"sts with path":       {s3Body(w + ", stsEndpoint: 'https://sts.example.com/x'}"), "spec.backup.s3.webIdentity.stsEndpoint", "not an http(s) base URL"},
+		"sts with query":      {s3Body(w + ", stsEndpoint: 'https://sts.example.com?Action=x'}"), "spec.backup.s3.webIdentity.stsEndpoint", "not an http(s) base URL"},
+		"sts not a url":       {s3Body(w + ", stsEndpoint: 'sts.example.com'}"), "spec.backup.s3.webIdentity.stsEndpoint", "not an http(s) base URL"},
+		"sts bad port":        {s3Body(w + ", stsEndpoint: 'https://sts.example.com:99999'}"), "spec.backup.s3.webIdentity.stsEndpoint", "port"},
+		"audience with comma": {s3Body(w + ", audience: 'a,b'}"), "spec.backup.s3.webIdentity.audience", "not a token audience"},
+		"short token":         {s3Body(w + ", tokenExpirationSeconds: 60}"), "spec.backup.s3.webIdentity.tokenExpirationSeconds", "is 60"},
+		"long token":          {s3Body(w + ", tokenExpirationSeconds: 864000}"), "spec.backup.s3.webIdentity.tokenExpirationSeconds", "is 864000"},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			_, ps := decode(t, s3Spec(tc.extra))
-			requireProblem(t, ps, tc.path, tc.msg)
-		})
-	}
+	requireSpecErrors(t, cases)
 }
 
 func TestWebIdentityStores(t *testing.T) {

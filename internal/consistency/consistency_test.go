@@ -15,13 +15,8 @@ import (
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
-const spec = `apiVersion: config.kubernetes.io/v1
-kind: ResourceList
-items:
-- apiVersion: zookeeper-fn.dev/v1alpha1
-  kind: ZookeeperSpec
-  metadata: {name: zk, namespace: prod}
-  spec:
+// spec is the body of the ZookeeperSpec the checks break (render).
+const spec = `
     replicas: 3
     placement: {antiAffinity: required}
     storage:
@@ -30,11 +25,19 @@ items:
       persistentVolumes: {nodes: [n1, n2, n3], path: /mnt/zk}
 `
 
-// rendered runs the function in render mode and returns its items.
-func rendered(t *testing.T) []*yaml.RNode {
+// rendered runs the function in render mode on spec and returns its
+// items.
+func rendered(t *testing.T) []*yaml.RNode { return render(t, spec) }
+
+// render runs the function in render mode on the ZookeeperSpec zk in
+// namespace prod whose spec is body (lines indented by four) and returns
+// its items.
+func render(t *testing.T, body string) []*yaml.RNode {
 	t.Helper()
+	list := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n" +
+		"- apiVersion: zookeeper-fn.dev/v1alpha1\n  kind: ZookeeperSpec\n  metadata: {name: zk, namespace: prod}\n  spec:" + body
 	var out bytes.Buffer
-	rw := &kio.ByteReadWriter{Reader: strings.NewReader(spec), Writer: &out, KeepReaderAnnotations: true}
+	rw := &kio.ByteReadWriter{Reader: strings.NewReader(list), Writer: &out, KeepReaderAnnotations: true}
 	require.NoError(t, framework.Execute(processor.Processor{}, rw))
 	items, err := (&kio.ByteReader{Reader: &out}).Read()
 	require.NoError(t, err)
@@ -55,6 +58,14 @@ func set(t *testing.T, n *yaml.RNode, value string, path ...string) {
 	require.NoError(t, n.PipeE(yaml.LookupCreate(yaml.ScalarNode, path...), yaml.FieldSetter{StringValue: value}))
 }
 
+// setAt breaks a stream by setting one field of one object to value.
+func setAt(kind, name, value string, path ...string) func(*testing.T, []*yaml.RNode) []*yaml.RNode {
+	return func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
+		set(t, find(items, kind, name), value, path...)
+		return items
+	}
+}
+
 func drop(items []*yaml.RNode, kind, name string) []*yaml.RNode {
 	var out []*yaml.RNode
 	for _, it := range items {
@@ -68,12 +79,7 @@ func drop(items []*yaml.RNode, kind, name string) []*yaml.RNode {
 // TestCheck breaks a freshly rendered stream the way later transformations
 // do and expects the validator to name the object, the field and the fix.
 func TestCheck(t *testing.T) {
-	cases := map[string]struct {
-		breakIt func(t *testing.T, items []*yaml.RNode) []*yaml.RNode
-		kind    string // the object the error is about
-		path    string
-		words   string
-	}{
+	requireBreakages(t, spec, map[string]breakage{
 		"consistent": {breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode { return items }},
 		"StatefulSet renamed": {
 			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
@@ -87,36 +93,24 @@ func TestCheck(t *testing.T) {
 			kind:    "StatefulSet", path: "spec.serviceName", words: `the stream holds no Service of that name`,
 		},
 		"headless Service publishes only ready members": {
-			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
-				set(t, find(items, "Service", "zk-headless"), "false", "spec", "publishNotReadyAddresses")
-				return items
-			},
-			kind: "Service", path: "spec.publishNotReadyAddresses", words: "set it to true",
+			breakIt: setAt("Service", "zk-headless", "false", "spec", "publishNotReadyAddresses"),
+			kind:    "Service", path: "spec.publishNotReadyAddresses", words: "set it to true",
 		},
 		"replicas patched": {
-			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
-				set(t, find(items, "StatefulSet", "zk"), "5", "spec", "replicas")
-				return items
-			},
-			kind: "StatefulSet", path: "spec.replicas", words: `is 5, but zoo.cfg in ConfigMap "zk-config" lists 3 servers`,
+			breakIt: setAt("StatefulSet", "zk", "5", "spec", "replicas"),
+			kind:    "StatefulSet", path: "spec.replicas", words: `is 5, but zoo.cfg in ConfigMap "zk-config" lists 3 servers`,
 		},
 		"created StorageClass dropped": {
 			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode { return drop(items, "StorageClass", "local") },
 			kind:    "StatefulSet", path: "spec.volumeClaimTemplates[0].spec.storageClassName", words: "asks the function to create that StorageClass",
 		},
 		"PDB selector changed": {
-			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
-				set(t, find(items, "PodDisruptionBudget", "zk"), "other", "spec", "selector", "matchLabels", "app.kubernetes.io/instance")
-				return items
-			},
-			kind: "PodDisruptionBudget", path: "spec.selector", words: "protects no member",
+			breakIt: setAt("PodDisruptionBudget", "zk", "other", "spec", "selector", "matchLabels", "app.kubernetes.io/instance"),
+			kind:    "PodDisruptionBudget", path: "spec.selector", words: "protects no member",
 		},
 		"static volume moved to another namespace": {
-			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
-				set(t, find(items, "PersistentVolume", "prod-zk-data-0"), "staging", "spec", "claimRef", "namespace")
-				return items
-			},
-			kind: "PersistentVolume", path: "spec.claimRef.namespace", words: `creates its claims in "prod"`,
+			breakIt: setAt("PersistentVolume", "prod-zk-data-0", "staging", "spec", "claimRef", "namespace"),
+			kind:    "PersistentVolume", path: "spec.claimRef.namespace", words: `creates its claims in "prod"`,
 		},
 		"name too long after a prefix": {
 			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
@@ -126,11 +120,8 @@ func TestCheck(t *testing.T) {
 			kind: "StatefulSet", path: "metadata.name", words: "at most 52 fit",
 		},
 		"StatefulSet unreadable": {
-			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
-				set(t, find(items, "StatefulSet", "zk"), "many", "spec", "replicas")
-				return items
-			},
-			kind: "StatefulSet", words: "cannot read it as a StatefulSet",
+			breakIt: setAt("StatefulSet", "zk", "many", "spec", "replicas"),
+			kind:    "StatefulSet", words: "cannot read it as a StatefulSet",
 		},
 		"spec never rendered": {
 			breakIt: func(t *testing.T, items []*yaml.RNode) []*yaml.RNode {
@@ -144,10 +135,25 @@ func TestCheck(t *testing.T) {
 			},
 			kind: "ZookeeperSpec", words: "run zookeeper-fn in render mode before the validator",
 		},
-	}
+	})
+}
+
+// breakage is a rendered stream broken the way a later transformation
+// breaks it, and the error the validator must give: on kind, at path
+// (when set), with words in its message; without words, no result at all.
+type breakage struct {
+	breakIt func(t *testing.T, items []*yaml.RNode) []*yaml.RNode
+	kind    string
+	path    string
+	words   string
+}
+
+// requireBreakages checks each case on a fresh rendering of body.
+func requireBreakages(t *testing.T, body string, cases map[string]breakage) {
+	t.Helper()
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			results := consistency.Check(c.breakIt(t, rendered(t)))
+			results := consistency.Check(c.breakIt(t, render(t, body)))
 			if c.words == "" {
 				assert.Empty(t, results)
 				return

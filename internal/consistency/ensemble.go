@@ -44,6 +44,7 @@ func (c *checker) ensemble(g *group) {
 	if cm, ok := c.configMap(g, so, &sts); ok {
 		c.zooCfg(g, so, &sts, cm)
 		c.securePort(g, cm)
+		c.jaas(so, &sts, cm)
 	}
 	c.certificate(g, so, &sts)
 	c.specReplicas(g, so, &sts)

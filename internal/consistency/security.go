@@ -110,3 +110,38 @@ func admits(np networkingv1.NetworkPolicy, port string) bool {
 	}
 	return false
 }
+
+// jaas: when zoo.cfg turns on SASL (quorum.auth.enableSasl, or the SASL
+// client provider), the server must be started with the JAAS file the
+// start wrapper writes. A later patch of SERVER_JVMFLAGS (say, for the
+// heap) replaces the whole value and drops the flag: the members then
+// fail at start, or refuse every digest client.
+func (c *checker) jaas(so object, sts *appsv1.StatefulSet, cm object) {
+	cfg := cm.node.GetDataMap()["zoo.cfg"]
+	if cfgValue(cfg, "quorum.auth.enableSasl") != "true" && cfgValue(cfg, "authProvider.sasl") == "" {
+		return
+	}
+	for i, ct := range sts.Spec.Template.Spec.Containers {
+		if !strings.Contains(strings.Join(ct.Command, " "), "secure-start.sh") {
+			continue
+		}
+		for _, e := range ct.Env {
+			if e.Name == "SERVER_JVMFLAGS" && strings.Contains(e.Value, "-Djava.security.auth.login.config=") {
+				return
+			}
+		}
+		c.add(so.errorf(fmt.Sprintf("spec.template.spec.containers[%d].env[SERVER_JVMFLAGS]", i),
+			"lacks -Djava.security.auth.login.config, but zoo.cfg in ConfigMap %q turns on SASL; the server would not load the JAAS file the start wrapper writes: set extra JVM flags with spec.jvm instead of patching SERVER_JVMFLAGS, and render again", cm.name))
+	}
+}
+
+// cfgValue is key's last value in zoo.cfg (the last one wins there too).
+func cfgValue(cfg, key string) string {
+	v := ""
+	for _, l := range strings.Split(cfg, "\n") {
+		if k, val, ok := strings.Cut(strings.TrimSpace(l), "="); ok && strings.TrimSpace(k) == key {
+			v = strings.TrimSpace(val)
+		}
+	}
+	return v
+}

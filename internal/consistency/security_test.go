@@ -1,43 +1,27 @@
 package consistency_test
 
 import (
-	"bytes"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
-	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/consistency"
-	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
-const securedSpec = `apiVersion: config.kubernetes.io/v1
-kind: ResourceList
-items:
-- apiVersion: zookeeper-fn.dev/v1alpha1
-  kind: ZookeeperSpec
-  metadata: {name: zk, namespace: prod}
-  spec:
+// securedSpec is the body of a ZookeeperSpec with TLS on both ports.
+const securedSpec = `
     security:
       tls:
         certManager: {issuerRef: {name: ca, kind: ClusterIssuer}}
         client: {enabled: true}
         quorum: {enabled: true}
+      quorumSasl: {secretName: zk-quorum}
 `
 
-func renderedSecured(t *testing.T) []*yaml.RNode {
-	t.Helper()
-	var out bytes.Buffer
-	rw := &kio.ByteReadWriter{Reader: strings.NewReader(securedSpec), Writer: &out, KeepReaderAnnotations: true}
-	require.NoError(t, framework.Execute(processor.Processor{}, rw))
-	items, err := (&kio.ByteReader{Reader: &out}).Read()
-	require.NoError(t, err)
-	return items
-}
+func renderedSecured(t *testing.T) []*yaml.RNode { return render(t, securedSpec) }
 
 // resultAt finds an error result on kind/name at field path.
 func resultAt(rs framework.Results, kind, name, path string) *framework.Result {
@@ -84,4 +68,15 @@ func TestCheckSecured(t *testing.T) {
 	r = resultAt(consistency.Check(items), "NetworkPolicy", "zk", "spec.ingress")
 	require.NotNil(t, r, "a policy without the TLS port is reported")
 	assert.Contains(t, r.Message, "2281")
+
+	// SERVER_JVMFLAGS patched for the heap: the JAAS flag is gone.
+	items = renderedSecured(t)
+	sts := find(items, "StatefulSet", "zk")
+	env, err := sts.Pipe(yaml.Lookup("spec", "template", "spec", "containers", "[name=zookeeper]", "env", "[name=SERVER_JVMFLAGS]"))
+	require.NoError(t, err)
+	require.NotNil(t, env, "the secured pod sets SERVER_JVMFLAGS")
+	require.NoError(t, env.PipeE(yaml.SetField("value", yaml.NewScalarRNode("-Xmx2g"))))
+	r = resultAt(consistency.Check(items), "StatefulSet", "zk", "spec.template.spec.containers[0].env[SERVER_JVMFLAGS]")
+	require.NotNil(t, r, "a patch that drops the JAAS flag is reported: %v", consistency.Check(items))
+	assert.Contains(t, r.Message, "spec.jvm")
 }

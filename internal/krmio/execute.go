@@ -140,7 +140,12 @@ func writeResourceList(w io.Writer, apiVersion string, items []*yaml.RNode, fc, 
 	// Only the last piece ends the stream: go-yaml closes an open-ended
 	// block scalar at the end of the stream with "...".
 	last := fc == nil && results == nil
-	if err := encode(bw, header, last && len(items) == 0); err != nil {
+	var hw itemWriter
+	if len(items) > 0 && hw.plainString(apiVersion) { // as go-yaml writes the header
+		if _, err := bw.WriteString("apiVersion: " + apiVersion + "\nkind: " + kio.ResourceListKind + "\n"); err != nil {
+			return err
+		}
+	} else if err := encode(bw, header, last && len(items) == 0); err != nil {
 		return err
 	}
 	if len(items) > 0 {
@@ -149,9 +154,21 @@ func writeResourceList(w io.Writer, apiVersion string, items []*yaml.RNode, fc, 
 		}
 	}
 	one := &yaml.Node{Kind: yaml.SequenceNode, Content: make([]*yaml.Node, 1)}
+	var scratch []byte
 	for i, it := range items {
+		final := last && i == len(items)-1
+		// go-yaml ends the stream with "..." only after an open-ended
+		// scalar, which appendItem never writes: the last item may take
+		// it too.
+		if b, ok := appendItem(scratch[:0], it.YNode()); ok {
+			scratch = b
+			if _, err := bw.Write(b); err != nil {
+				return err
+			}
+			continue
+		}
 		one.Content[0] = it.YNode()
-		if err := encode(bw, one, last && i == len(items)-1); err != nil {
+		if err := encode(bw, one, final); err != nil {
 			return err
 		}
 	}

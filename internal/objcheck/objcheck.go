@@ -8,6 +8,8 @@ package objcheck
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -114,7 +116,7 @@ func checkMeta(m metav1.Object, name func(string) []string, p *field.Path) field
 
 func checkLabels(labels map[string]string, p *field.Path) field.ErrorList {
 	var errs field.ErrorList
-	for _, k := range sortedKeys(labels) {
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
 		for _, msg := range validation.IsQualifiedName(k) {
 			errs = append(errs, field.Invalid(p.Key(k), k, msg))
 		}
@@ -131,7 +133,7 @@ const totalAnnotationSizeLimit = 256 * (1 << 10)
 func checkAnnotations(annotations map[string]string, p *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	size := 0
-	for _, k := range sortedKeys(annotations) {
+	for _, k := range slices.Sorted(maps.Keys(annotations)) {
 		for _, msg := range validation.IsQualifiedName(strings.ToLower(k)) {
 			errs = append(errs, field.Invalid(p.Key(k), k, msg))
 		}
@@ -168,7 +170,7 @@ const maxConfigMapBytes = corev1.MaxSecretSize
 func checkConfigMap(cm *corev1.ConfigMap) field.ErrorList {
 	var errs field.ErrorList
 	size := 0
-	for _, k := range sortedKeys(cm.Data) {
+	for _, k := range slices.Sorted(maps.Keys(cm.Data)) {
 		for _, msg := range validation.IsConfigMapKey(k) {
 			errs = append(errs, field.Invalid(field.NewPath("data").Key(k), k, msg))
 		}

@@ -3,8 +3,6 @@ package processor_test
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -24,24 +22,7 @@ import (
 // (document markers, CRLF, extra wrapper fields).
 func executeCorpus(t testing.TB) map[string][]byte {
 	t.Helper()
-	corpus := map[string][]byte{}
-	for _, pattern := range []string{
-		"../../testdata/golden/*/input.yaml",
-		"../../testdata/hostile/*/input.yaml",
-		"../../testdata/fuzz/process/*.yaml",
-	} {
-		files, err := filepath.Glob(pattern)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			corpus[f] = b
-		}
-	}
+	corpus := repoInputs(t)
 	if len(corpus) < 50 {
 		t.Fatalf("only %d inputs in the repository's corpus", len(corpus))
 	}

@@ -3,8 +3,8 @@ package processor_test
 import (
 	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
+	"maps"
+	"slices"
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -66,26 +66,20 @@ func FuzzProcess(f *testing.F) {
 	})
 }
 
-// addStreamSeeds adds the seed corpus of the stream fuzzers: the seeds
-// under testdata/fuzz, the bad-input catalogue and the golden inputs.
+// addStreamSeeds adds the seed corpus of the stream fuzzers: every input
+// stream the repository has (repoInputs).
 func addStreamSeeds(f *testing.F) {
-	for _, pattern := range []string{
-		"../../testdata/fuzz/process/*.yaml",
-		"../../testdata/hostile/*/input.yaml",
-		"../../testdata/golden/*/input.yaml",
-	} {
-		files, err := filepath.Glob(pattern)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, file := range files {
-			b, err := os.ReadFile(file)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
+	inputs := repoInputs(f)
+	for _, name := range slices.Sorted(maps.Keys(inputs)) {
+		f.Add(inputs[name])
 	}
+}
+
+// repoInputs reads, by file name, the seeds under testdata/fuzz, the
+// bad-input catalogue and the golden inputs.
+func repoInputs(t testing.TB) map[string][]byte {
+	t.Helper()
+	return krmtest.Files(t, "../../testdata/fuzz/process/*.yaml", "../../testdata/hostile/*/input.yaml", "../../testdata/golden/*/input.yaml")
 }
 
 func fuzzExecute(in []byte) ([]byte, error) {

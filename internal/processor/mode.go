@@ -2,7 +2,8 @@ package processor
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -83,7 +84,7 @@ func functionMode(fc *yaml.RNode) (string, framework.Results) {
 func configMapMode(fc *yaml.RNode) (string, framework.Results) {
 	data := fc.GetDataMap()
 	var results framework.Results
-	for _, k := range sortedKeys(data) {
+	for _, k := range slices.Sorted(maps.Keys(data)) {
 		if k == "mode" {
 			continue
 		}
@@ -104,15 +105,6 @@ func configMapMode(fc *yaml.RNode) (string, framework.Results) {
 		return ModeValidate, nil
 	}
 	return "", framework.Results{result(fc, "data.mode", fmt.Sprintf("%q is not a mode; use render (expand the specs, the default) or validate (check a rendered stream)", clip(m)), framework.Error)}
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // validate checks a rendered stream and leaves the items as they are.

@@ -1,6 +1,7 @@
 package processor
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -89,6 +90,33 @@ func isSpec(n *yaml.RNode) bool {
 	return n.GetKind() == api.Kind && n.GetApiVersion() == api.APIVersion
 }
 
+// specJSON is n.MarshalJSON() without its detour: kyaml writes the node
+// as YAML text and parses that again before decoding it into a map; the
+// node decodes into the same map directly. A node with aliases (whose
+// anchor may sit in another item, which the text would lack) or that
+// fails goes kyaml's way, so errors keep kyaml's wording and lines.
+func specJSON(n *yaml.RNode) ([]byte, error) {
+	m := map[string]any{}
+	if y := n.YNode(); y != nil && y.Kind == yaml.MappingNode && !hasAlias(y) && y.Decode(&m) == nil {
+		if b, err := json.Marshal(m); err == nil {
+			return b, nil
+		}
+	}
+	return n.MarshalJSON()
+}
+
+func hasAlias(n *yaml.Node) bool {
+	if n.Kind == yaml.AliasNode {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasAlias(c) {
+			return true
+		}
+	}
+	return false
+}
+
 // decodeSpecs finds, decodes, defaults and checks every spec. Problems
 // become results that point at the spec and the field.
 func decodeSpecs(items []*yaml.RNode) ([]spec, framework.Results) {
@@ -102,7 +130,7 @@ func decodeSpecs(items []*yaml.RNode) ([]spec, framework.Results) {
 			results = append(results, result(n, "apiVersion", fmt.Sprintf("%q is not supported for kind %s; use %s", n.GetApiVersion(), api.Kind, api.APIVersion), framework.Error))
 			continue
 		}
-		b, err := n.MarshalJSON()
+		b, err := specJSON(n)
 		if err != nil {
 			results = append(results, result(n, "", fmt.Sprintf("cannot read the spec: %v", err), framework.Error))
 			continue

@@ -3,12 +3,14 @@ package processor
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/krmio"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/render"
 )
 
 // result builds a KRM result about resource n and field path.
@@ -86,16 +88,62 @@ func scaleWarning(s spec, own ownership) framework.Results {
 		return nil
 	}
 	old, err := strconv.Atoi(r.YNode().Value)
-	if err != nil || old == int(s.m.Replicas()) || s.z.Spec.Membership.Dynamic() {
-		// With dynamic membership every step is safe: members join and
-		// leave through reconfig (docs/scaling.md).
+	if err != nil || old == int(s.m.Replicas()) {
 		return nil
 	}
-	msg := fmt.Sprintf("spec.replicas changes the ensemble from %d to %d members with static membership, which cannot resize a live ensemble safely: "+
+	if s.z.Spec.Membership.Dynamic() {
+		// With dynamic membership every step is safe: members join and
+		// leave through reconfig (docs/scaling.md); but not while the
+		// members that would add them still run static membership.
+		if dynamicBefore(sts) {
+			return shrinkNote(s, sts, old)
+		}
+		msg := fmt.Sprintf("changes the ensemble from %d to %d members in the same step that adds spec.membership: "+
+			"a static leader cannot add the new members with reconfig, so they start without a vote while the rolling update goes on. "+
+			"Apply spec.membership with replicas %d first, wait for the rollout, then change spec.replicas (docs/scaling.md)", old, s.m.Replicas(), old)
+		return framework.Results{result(s.node, "spec.replicas", msg, framework.Warning)}
+	}
+	msg := fmt.Sprintf("changes the ensemble from %d to %d members with static membership, which cannot resize a live ensemble safely: "+
 		"the rolling restart with the new server list can elect two leaders at once and lose acknowledged writes, and 1 to 3 can lose all data "+
 		"(measured on real members: docs/scaling.md). Set spec.membership.superuserSecret for dynamic membership, which makes every step safe; "+
 		"otherwise resize only with the clients stopped and a backup taken", old, s.m.Replicas())
 	return framework.Results{result(s.node, "spec.replicas", msg, framework.Warning)}
+}
+
+// shrinkNote: with dynamic membership the members a shrink deletes
+// remove their votes in their preStop hook, which a lost pod never runs
+// (docs/scaling.md, measured in e2e/scaling TestMigration).
+func shrinkNote(s spec, sts *yaml.RNode, old int) framework.Results {
+	n := int(s.m.Replicas())
+	if n >= old {
+		return nil
+	}
+	var pods, ids []string
+	for ord := n; ord < old; ord++ {
+		pods = append(pods, fmt.Sprintf("%s-%d", sts.GetName(), ord))
+		ids = append(ids, strconv.Itoa(ord+1))
+	}
+	msg := fmt.Sprintf("shrinks the ensemble from %d to %d members: pods %s remove their votes (servers %s) in their preStop hook. "+
+		"A lost pod (its node gone, or force-deleted) never runs it and keeps its vote: before applying, remove it from a live member while a majority of the voters is up, "+
+		"e.g. kubectl exec %s-0 -- bash /conf/reconfig.sh remove %s (docs/scaling.md)", old, n, strings.Join(pods, ", "), strings.Join(ids, ", "), sts.GetName(), ids[len(ids)-1])
+	return framework.Results{result(s.node, "spec.replicas", msg, framework.Info)}
+}
+
+// dynamicBefore: the earlier StatefulSet ran dynamic membership (its
+// server container reads the reconfig superuser's password file).
+func dynamicBefore(sts *yaml.RNode) bool {
+	cs, err := sts.Pipe(yaml.Lookup("spec", "template", "spec", "containers"))
+	if err != nil || cs == nil {
+		return false
+	}
+	found := false
+	_ = cs.VisitElements(func(c *yaml.RNode) error {
+		if e, err := c.Pipe(yaml.Lookup("env"), yaml.MatchElement("name", render.EnvSuperuserFile)); err == nil && e != nil {
+			found = true
+		}
+		return nil
+	})
+	return found
 }
 
 func clip(s string) string { return api.Clip(s) }

@@ -44,7 +44,7 @@ func TestScaleWarning(t *testing.T) {
 	require.NotNil(t, results, "a warning result")
 	s, _ := results.String()
 	assert.Contains(t, s, "severity: "+string(framework.Warning))
-	assert.Contains(t, s, "from 3 to 5 members")
+	assert.Contains(t, s, "message: 'spec.replicas changes the ensemble from 3 to 5 members")
 	assert.Contains(t, s, "path: spec.replicas")
 }
 
@@ -68,6 +68,26 @@ func TestNoScaleWarningWithDynamicMembership(t *testing.T) {
 	second, err := run(t, []byte(strings.Replace(string(first), "    replicas: 3\n", "    replicas: 1\n", 1)))
 	require.NoError(t, err)
 	assert.NotContains(t, string(second), "ZooKeeper's membership is static")
+	// What to do when a leaving member's pod is lost, as information.
+	assert.Contains(t, string(second), "severity: info")
+	assert.Contains(t, string(second), "pods zk-1, zk-2 remove their votes (servers 2, 3) in their preStop hook")
+	assert.Contains(t, string(second), "bash /conf/reconfig.sh remove 3")
 	assert.NotContains(t, string(second), "server.2=")
 	assert.Contains(t, string(second), "servers: |\n      server.1=zk-0.zk-headless.bench.svc.cluster.local:2888:3888;2181\n")
+}
+
+// TestScaleWarningWhenMovingToDynamic: adding spec.membership and
+// changing replicas in one step warns with the safe order; adding it at
+// the same size does not.
+func TestScaleWarningWhenMovingToDynamic(t *testing.T) {
+	first, err := run(t, specList(3))
+	require.NoError(t, err)
+	const su = "    membership: {superuserSecret: {name: zk-su, key: password}}\n"
+	same, err := run(t, []byte(strings.Replace(string(first), "    replicas: 3\n", "    replicas: 3\n"+su, 1)))
+	require.NoError(t, err)
+	assert.NotContains(t, string(same), "in the same step that adds spec.membership")
+	both, err := run(t, []byte(strings.Replace(string(first), "    replicas: 3\n", "    replicas: 5\n"+su, 1)))
+	require.NoError(t, err, "a warning is not an error")
+	assert.Contains(t, string(both), "from 3 to 5 members in the same step that adds spec.membership")
+	assert.Contains(t, string(both), "Apply spec.membership with replicas 3 first")
 }

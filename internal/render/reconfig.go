@@ -23,6 +23,10 @@ const SuperuserDir = "/superuser"
 
 const volumeSuperuser = "superuser"
 
+// EnvSuperuserFile names the password file for the scripts; the
+// processor also recognises an earlier dynamic rendering by it.
+const EnvSuperuserFile = "ZKFN_SUPERUSER_FILE"
+
 var (
 	//go:embed scripts/membership.sh
 	membershipScript string
@@ -85,7 +89,7 @@ func membershipPod(z *api.ZookeeperSpec, spec *corev1.PodSpec) {
 	}})
 	c := &spec.Containers[0]
 	c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: volumeSuperuser, MountPath: SuperuserDir, ReadOnly: true})
-	c.Env = append(c.Env, corev1.EnvVar{Name: "ZKFN_SUPERUSER_FILE", Value: SuperuserDir + "/" + s.Key})
+	c.Env = append(c.Env, corev1.EnvVar{Name: EnvSuperuserFile, Value: SuperuserDir + "/" + s.Key})
 	c.Lifecycle = &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{
 		Exec: &corev1.ExecAction{Command: []string{"bash", ConfDir + "/" + KeyStop}},
 	}}

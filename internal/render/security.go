@@ -25,6 +25,7 @@ import (
 const (
 	TLSDir    = "/tls"
 	DigestDir = "/digest"
+	QuorumDir = "/quorum-sasl"
 	SecureDir = "/secure"
 	KeyStore  = SecureDir + "/keystore.pem"
 	TrustPEM  = SecureDir + "/truststore.pem"
@@ -35,7 +36,7 @@ const (
 	PortSecure     = "tls-client"
 )
 
-const volumeTLS, volumeDigest, volumeSecure = "tls", "digest", "secure"
+const volumeTLS, volumeDigest, volumeQuorum, volumeSecure = "tls", "digest", "quorum-sasl", "secure"
 
 var (
 	//go:embed scripts/secure-start.sh
@@ -74,7 +75,19 @@ func securityProperties(z *api.ZookeeperSpec, p map[string]string) {
 			p["serverCnxnFactory"] = "org.apache.zookeeper.server.NettyServerCnxnFactory"
 			p["ssl.clientAuth"] = t.Client.ClientAuth
 			p["authProvider.x509"] = "org.apache.zookeeper.server.auth.X509AuthenticationProvider"
+			// 3.8.1+ reloads the client port's stores when the files
+			// change; 3.9 reads them for every new TLS connection anyway.
+			p["client.certReload"] = "true"
 		}
+	}
+	if q := s.Security.QuorumSASL; q != nil {
+		// zoo.cfg keys, not system properties: QuorumPeerConfig parses
+		// them itself (and refuses serverRequire without learnerRequire).
+		p["quorum.auth.enableSasl"] = "true"
+		p["quorum.auth.learnerRequireSasl"] = fmt.Sprint(*q.LearnerRequire)
+		p["quorum.auth.serverRequireSasl"] = fmt.Sprint(*q.ServerRequire)
+		p["quorum.auth.learner.saslLoginContext"] = "QuorumLearner"
+		p["quorum.auth.server.saslLoginContext"] = "QuorumServer"
 	}
 	if s.Security.Digest != nil {
 		p["authProvider.sasl"] = "org.apache.zookeeper.server.auth.SASLAuthenticationProvider"
@@ -98,7 +111,7 @@ func securedServerLine(z *api.ZookeeperSpec, line string) string {
 func Secure(z *api.ZookeeperSpec, m membership.Membership, objs []Object) []Object {
 	e := m.Ensemble
 	s := &z.Spec
-	if s.Security.TLS == nil && s.Security.Digest == nil {
+	if s.Security.TLS == nil && s.Security.Digest == nil && s.Security.QuorumSASL == nil {
 		return nil
 	}
 	var cm *corev1.ConfigMap

@@ -30,10 +30,20 @@ func securePod(z *api.ZookeeperSpec, e names.Ensemble, sts *appsv1.StatefulSet) 
 	if d := s.Security.Digest; d != nil {
 		pod.Volumes = append(pod.Volumes, secretVolume(volumeDigest, d.SecretName, readOnly))
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: volumeDigest, MountPath: DigestDir, ReadOnly: true})
+	}
+	if q := s.Security.QuorumSASL; q != nil {
+		pod.Volumes = append(pod.Volumes, secretVolume(volumeQuorum, q.SecretName, readOnly))
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: volumeQuorum, MountPath: QuorumDir, ReadOnly: true})
+	}
+	if s.Security.Digest != nil || s.Security.QuorumSASL != nil {
+		// One JAAS file holds the Server (clients) and the QuorumServer
+		// and QuorumLearner (members) sections.
 		appendJVMFlag(c, "-Djava.security.auth.login.config="+JAASFile)
 	}
 	c.Command = []string{"bash", ConfDir + "/" + KeySecureStart}
-	sts.Annotations[ReloaderAnnotation] = strings.Join(restartSecrets(z, e), ",")
+	if rs := restartSecrets(z); len(rs) > 0 {
+		sts.Annotations[ReloaderAnnotation] = strings.Join(rs, ",")
+	}
 	if s.TLSClient() {
 		c.Ports = append(c.Ports, corev1.ContainerPort{Name: PortSecure, ContainerPort: api.SecureClientPort, Protocol: corev1.ProtocolTCP})
 	}
@@ -74,19 +84,21 @@ func removePort(ports []corev1.ContainerPort, name string) []corev1.ContainerPor
 }
 
 // ReloaderAnnotation asks Stakater Reloader, where it runs, to roll the
-// StatefulSet when a listed Secret changes: the members read the TLS and
-// digest Secrets at start (docs/security.md, "Rotation"), and the rolling
+// StatefulSet when a listed Secret changes: the server reads the JAAS
+// file (digest users, quorum credentials) only at start, and the rolling
 // update replaces one member at a time behind the readiness probe. The
-// function itself cannot see a Secret's contents in a GitOps stream.
+// TLS Secret is not listed: secure-start.sh re-joins the stores when it
+// changes and the server reloads them (docs/security.md, "Rotation").
+// The function itself cannot see a Secret's contents in a GitOps stream.
 const ReloaderAnnotation = "secret.reloader.stakater.com/reload"
 
-func restartSecrets(z *api.ZookeeperSpec, e names.Ensemble) []string {
+func restartSecrets(z *api.ZookeeperSpec) []string {
 	var out []string
-	if z.Spec.Security.TLS != nil {
-		out = append(out, TLSSecretName(z, e))
-	}
 	if d := z.Spec.Security.Digest; d != nil {
 		out = append(out, d.SecretName)
+	}
+	if q := z.Spec.Security.QuorumSASL; q != nil && (len(out) == 0 || out[0] != q.SecretName) {
+		out = append(out, q.SecretName)
 	}
 	return out
 }

@@ -1,6 +1,8 @@
 package yamlconv_test
 
 import (
+	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -51,4 +53,54 @@ func TestStatusKeptInData(t *testing.T) {
 	n, err := yamlconv.FromObject(obj)
 	require.NoError(t, err)
 	assert.Equal(t, "apiVersion: v1\ndata:\n  nested: {}\n  status: green\nkind: ConfigMap\n", n.MustString())
+}
+
+// yaml11 is the regular expression Ambiguous implements by hand.
+var yaml11 = regexp.MustCompile(`^(?:` +
+	`|~|null|Null|NULL` +
+	`|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF` +
+	`|[-+]?0b[01_]+|[-+]?0o?[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+` +
+	`|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?` +
+	`|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?` +
+	`|[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+` +
+	`|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)` +
+	`|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?` +
+	`|<<|=` +
+	`)$`)
+
+// TestAmbiguousMatchesRegexp compares the matcher with the expression on
+// every string of up to four characters from an alphabet of the
+// characters the expression cares about, on dates and words, and on
+// random longer strings.
+func TestAmbiguousMatchesRegexp(t *testing.T) {
+	const alphabet = "0159_:.-+eEbxoTt \n~aAfFnNiIlsyY<=\xff"
+	check := func(s string) {
+		if got, want := yamlconv.Ambiguous(s), yaml11.MatchString(s); got != want {
+			t.Fatalf("Ambiguous(%q) = %v, the expression says %v", s, got, want)
+		}
+	}
+	var walk func(prefix string, n int)
+	walk = func(prefix string, n int) {
+		check(prefix)
+		if n == 0 {
+			return
+		}
+		for i := range len(alphabet) {
+			walk(prefix+alphabet[i:i+1], n-1)
+		}
+	}
+	walk("", 4)
+	for _, s := range []string{".inf", "-.Inf", "+.INF", "-.nan", ".NaN", "yes", "NULL", "2024-01-02", "2024-1-2", "2024-01-022",
+		"2024-01-02T10:00", "2024-01-02 x", "2024-01-02\tx", "2024-01-02T\n", "12:30:59.5", "1:60", "1:5:7", "190:20:30.15",
+		"0b", "0x", "0o", "0o8", "09", "0_7", "1e", "1e+", "1.e5", ".e5", "1__2", "-0x_", "+0b1"} {
+		check(s)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		b := make([]byte, 5+r.IntN(8))
+		for i := range b {
+			b[i] = "0123456789:.-_eT"[r.IntN(16)]
+		}
+		check(string(b))
+	}
 }

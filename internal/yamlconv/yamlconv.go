@@ -8,58 +8,49 @@ package yamlconv
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// FromObject converts any JSON-serialisable object into an RNode.
-//
-// The object goes through encoding/json (so every type's own JSON form,
-// omitempty and custom marshalers apply), and the JSON text is read back
-// by a small scanner straight into nodes: no tokens, no interface values,
-// and the nodes come from one slab.
+// FromObject converts any JSON-serialisable object into an RNode: the
+// nodes encoding/json's text of obj would give (every type's own JSON
+// form, omitempty and custom marshalers apply; see walker), without
+// writing or reading that text.
 func FromObject(obj any) (*yaml.RNode, error) {
-	b, err := json.Marshal(obj)
-	if err != nil {
-		return nil, fmt.Errorf("serialising %T: %w", obj, err)
-	}
-	s := &scanner{data: b}
-	n, err := s.value(0)
-	if err == nil {
-		s.skipSpace()
-		if s.pos != len(s.data) {
-			err = s.errorf("trailing data")
-		}
-	}
+	n, err := walker{nodes: new(slab)}.value(reflect.ValueOf(obj), 0, false)
 	if err != nil {
 		return nil, fmt.Errorf("converting %T: %w", obj, err)
 	}
 	return yaml.NewRNode(n), nil
 }
 
-// scanner reads JSON as encoding/json writes it (and any valid JSON).
+// scan reads the JSON text b (a MarshalJSON's output) into nodes from
+// nodes, as a value at the given depth.
+func scan(b []byte, nodes *slab, depth int) (*yaml.Node, error) {
+	s := &scanner{data: b, slab: nodes}
+	n, err := s.value(depth)
+	if err == nil {
+		s.skipSpace()
+		if s.pos != len(s.data) {
+			err = s.errorf("trailing data")
+		}
+	}
+	return n, err
+}
+
+// scanner reads JSON as encoding/json writes it (and any valid JSON): no
+// tokens, no interface values, and the nodes come from one slab.
 type scanner struct {
 	data []byte
 	pos  int
-	slab []yaml.Node
+	slab *slab
 }
 
-// node hands out a zeroed node from the slab.
-func (s *scanner) node() *yaml.Node {
-	if len(s.slab) == 0 {
-		s.slab = make([]yaml.Node, 64)
-	}
-	n := &s.slab[0]
-	s.slab = s.slab[1:]
-	return n
-}
+func (s *scanner) node() *yaml.Node { return s.slab.node() }
 
-func (s *scanner) scalar(tag, value string) *yaml.Node {
-	n := s.node()
-	n.Kind, n.Tag, n.Value = yaml.ScalarNode, tag, value
-	return n
-}
+func (s *scanner) scalar(tag, value string) *yaml.Node { return s.slab.scalar(tag, value) }
 
 func (s *scanner) errorf(format string, args ...any) error {
 	return fmt.Errorf("offset %d: "+format, append([]any{s.pos}, args...)...)
@@ -93,12 +84,7 @@ func (s *scanner) value(depth int) (*yaml.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		n := s.scalar(yaml.NodeTagString, str)
-		if strings.Contains(str, "\n") {
-			n.Style = yaml.LiteralStyle
-		}
-		safeStyle(n)
-		return n, nil
+		return s.slab.str(str), nil
 	case c == 't':
 		return s.literal("true", s.scalar(yaml.NodeTagBool, "true"))
 	case c == 'f':
@@ -178,64 +164,65 @@ func (s *scanner) expect(c byte) error {
 	return nil
 }
 
-// next reports whether another element follows (consuming the comma) or
-// the container ends (consuming close).
-func (s *scanner) next(first bool, close byte) (bool, error) {
-	s.skipSpace()
-	if s.pos >= len(s.data) {
-		return false, s.errorf("unexpected end of JSON")
-	}
-	if s.data[s.pos] == close {
-		s.pos++
-		return false, nil
-	}
-	if !first {
-		if s.data[s.pos] != ',' {
-			return false, s.errorf("expected ',' or %q", close)
+// elements reads the members of an object or the elements of a list up
+// to close, calling each for every one.
+func (s *scanner) elements(close byte, each func() error) error {
+	s.pos++ // the opening bracket
+	for first := true; ; first = false {
+		s.skipSpace()
+		switch {
+		case s.pos >= len(s.data):
+			return s.errorf("unexpected end of JSON")
+		case s.data[s.pos] == close:
+			s.pos++
+			return nil
+		case !first && s.data[s.pos] != ',':
+			return s.errorf("expected ',' or %q", close)
+		case !first:
+			s.pos++
 		}
-		s.pos++
+		if err := each(); err != nil {
+			return err
+		}
 	}
-	return true, nil
 }
 
 func (s *scanner) object(depth int) (*yaml.Node, error) {
-	s.pos++ // '{'
 	n := s.node()
 	n.Kind, n.Tag = yaml.MappingNode, yaml.NodeTagMap
-	for first := true; ; first = false {
-		more, err := s.next(first, '}')
-		if err != nil {
-			return nil, err
-		}
-		if !more {
-			break
-		}
+	err := s.elements('}', func() error {
 		s.skipSpace()
 		if s.pos >= len(s.data) || s.data[s.pos] != '"' {
-			return nil, s.errorf("expected a key")
+			return s.errorf("expected a key")
 		}
 		key, err := s.str()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := s.expect(':'); err != nil {
-			return nil, err
+			return err
 		}
 		v, err := s.value(depth + 1)
-		if err != nil {
-			return nil, err
+		if err == nil {
+			s.slab.member(n, key, v, depth)
 		}
-		if v == nil || dropStatus(key, v, depth) {
-			continue
-		}
-		k := s.scalar(yaml.NodeTagString, key)
-		safeStyle(k)
-		n.Content = append(n.Content, k, v)
-	}
+		return err
+	})
 	if depth == 0 {
 		apiVersionFirst(n)
 	}
-	return n, nil
+	return n, err
+}
+
+func (s *scanner) list(depth int) (*yaml.Node, error) {
+	n := s.node()
+	n.Kind, n.Tag = yaml.SequenceNode, yaml.NodeTagSeq
+	err := s.elements(']', func() error {
+		v, err := s.value(depth + 1)
+		s.slab.element(n, v)
+		return err
+	})
+	return n, err
 }
 
 // apiVersionFirst puts apiVersion before kind, as manifests are written
@@ -252,28 +239,4 @@ func apiVersionFirst(n *yaml.Node) {
 // named status (a ConfigMap's `data: {status: green}`) is data and stays.
 func dropStatus(key string, v *yaml.Node, depth int) bool {
 	return key == "status" && (depth == 0 || (v.Kind == yaml.MappingNode && len(v.Content) == 0))
-}
-
-func (s *scanner) list(depth int) (*yaml.Node, error) {
-	s.pos++ // '['
-	n := s.node()
-	n.Kind, n.Tag = yaml.SequenceNode, yaml.NodeTagSeq
-	for first := true; ; first = false {
-		more, err := s.next(first, ']')
-		if err != nil {
-			return nil, err
-		}
-		if !more {
-			break
-		}
-		v, err := s.value(depth + 1)
-		if err != nil {
-			return nil, err
-		}
-		if v == nil {
-			v = s.scalar(yaml.NodeTagNull, "null")
-		}
-		n.Content = append(n.Content, v)
-	}
-	return n, nil
 }

@@ -5,12 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
@@ -77,33 +74,12 @@ func diff(want, got *yaml.Node, path string) string {
 
 // goldenSpecs decodes every ZookeeperSpec of the golden inputs that is
 // free of errors.
-func goldenSpecs(t *testing.T) []*api.ZookeeperSpec {
+func goldenSpecs(t testing.TB) []*api.ZookeeperSpec {
 	t.Helper()
-	inputs, err := filepath.Glob("../../testdata/golden/*/input.yaml")
-	if err != nil || len(inputs) == 0 {
-		t.Fatalf("no golden inputs: %v", err)
-	}
 	var out []*api.ZookeeperSpec
-	for _, in := range inputs {
-		b, err := os.ReadFile(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(b), OmitReaderAnnotations: true}).Read()
-		if err != nil {
-			t.Fatalf("%s: %v", in, err)
-		}
-		for _, n := range nodes {
-			if n.GetKind() != api.Kind {
-				continue
-			}
-			j, err := n.MarshalJSON()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if z, problems := api.Decode(j); z != nil && !problems.HasErrors() {
-				out = append(out, z)
-			}
+	for _, j := range specJSON(t, "golden") {
+		if z, problems := api.Decode(j); z != nil && !problems.HasErrors() {
+			out = append(out, z)
 		}
 	}
 	return out

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Type checks a value and describes what it accepts.
@@ -24,11 +25,14 @@ type Integer struct {
 	Unit     string
 }
 
-var decimal = regexp.MustCompile(`^-?[0-9]{1,19}$`)
+// The expressions of this package compile on first use: only a spec that
+// sets spec.zookeeper.config needs them, and compiling them at start-up
+// cost every run of the function.
+var decimal = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-?[0-9]{1,19}$`) })
 
 func (t Integer) Check(v string) error {
 	n, err := strconv.ParseInt(v, 10, 64)
-	if !decimal.MatchString(v) || err != nil || n < t.Min || n > t.Max {
+	if !decimal().MatchString(v) || err != nil || n < t.Min || n > t.Max {
 		return fmt.Errorf("is not %s", t)
 	}
 	return nil
@@ -46,11 +50,11 @@ func (t Integer) String() string {
 // exponents and NaN are refused).
 type Decimal struct{ Min, Max float64 }
 
-var plainDecimal = regexp.MustCompile(`^-?[0-9]{1,9}(\.[0-9]{1,9})?$`)
+var plainDecimal = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-?[0-9]{1,9}(\.[0-9]{1,9})?$`) })
 
 func (t Decimal) Check(v string) error {
 	f, err := strconv.ParseFloat(v, 64)
-	if !plainDecimal.MatchString(v) || err != nil || f < t.Min || f > t.Max {
+	if !plainDecimal().MatchString(v) || err != nil || f < t.Min || f > t.Max {
 		return fmt.Errorf("is not %s", t)
 	}
 	return nil
@@ -97,10 +101,10 @@ func (t Enum) String() string {
 // URLPath is an absolute URL path of letters, digits, '-', '_' and '/'.
 type URLPath struct{}
 
-var urlPath = regexp.MustCompile(`^/[A-Za-z0-9_/-]{0,63}$`)
+var urlPath = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/[A-Za-z0-9_/-]{0,63}$`) })
 
 func (URLPath) Check(v string) error {
-	if !urlPath.MatchString(v) {
+	if !urlPath().MatchString(v) {
 		return fmt.Errorf("is not %s", URLPath{})
 	}
 	return nil

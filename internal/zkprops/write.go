@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf16"
 )
@@ -70,7 +71,7 @@ func escape(s string, key bool) string {
 // jvmFlag is what a -D flag may contain: zkServer.sh splits
 // SERVER_JVMFLAGS on whitespace and passes it unquoted, so spaces, quotes
 // and shell characters would split or inject flags.
-var jvmFlag = regexp.MustCompile(`^-D[A-Za-z0-9._-]+=[A-Za-z0-9._/:-]+$`)
+var jvmFlag = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-D[A-Za-z0-9._-]+=[A-Za-z0-9._/:-]+$`) })
 
 // JVMFlags returns the -D flags for the JVMFlag properties in config, in
 // name order. A value the model refuses is left out, never written:
@@ -82,7 +83,7 @@ func JVMFlags(config map[string]string) []string {
 		if !ok || p.Place != JVMFlag || p.Type.Check(v) != nil {
 			continue
 		}
-		if f := "-D" + p.System + "=" + v; jvmFlag.MatchString(f) {
+		if f := "-D" + p.System + "=" + v; jvmFlag().MatchString(f) {
 			out = append(out, f)
 		}
 	}

@@ -145,14 +145,3 @@ func readTrim(t *testing.T, p string) string {
 	must(t, err)
 	return strings.TrimSpace(string(b))
 }
-
-// firstDiff shows where two dumps part.
-func firstDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) && i < len(g); i++ {
-		if w[i] != g[i] {
-			return fmt.Sprintf("line %d:\n  chart:    %s\n  function: %s", i+1, w[i], g[i])
-		}
-	}
-	return fmt.Sprintf("one dump is a prefix of the other (%d and %d lines)", len(w), len(g))
-}

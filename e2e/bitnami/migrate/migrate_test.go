@@ -33,8 +33,7 @@ type input struct {
 const jobContainer = "move-data"
 
 func TestMigrateChartVolume(t *testing.T) {
-	if zkrun.InSandbox() {
-		inSandbox(t)
+	if zkrun.Sandboxed(t, inSandbox) {
 		return
 	}
 	root := harness.Root(t)
@@ -59,7 +58,7 @@ func inSandbox(t *testing.T) {
 	got := s.functionEnsemble(t) // 3. the function's members on the same volumes
 	if got != want {
 		t.Fatalf("the function's ensemble does not serve the chart's tree (%d znodes, got %d):\n%s",
-			strings.Count(want, "\n"), strings.Count(got, "\n"), firstDiff(want, got))
+			strings.Count(want, "\n"), strings.Count(got, "\n"), zkrun.DumpDiff(want, got))
 	}
 	t.Logf("the function's ensemble serves the chart's %d znodes, identical Stat, ACL and data, and takes writes",
 		strings.Count(want, "\n"))
@@ -99,10 +98,10 @@ func (s sandbox) chartEnsemble(t *testing.T) string {
 		applyFSGroup(t, claimDir(s.claims, l.Claim, m), l.FSGroup, &l.FSGroupChangePolicy)
 	}
 	a.StartAll(t, 5*time.Minute) // a bound: JVMs start slowly on a loaded machine
-	a.Load(t, tree(240))
+	a.Load(t, zkrun.Tree("/migration", 240))
 	waitSnapshots(t, s, a, l, 2)
 	a.Load(t, "/migration-tail\tonly in the transaction logs\n")
-	want := dump(t, a)
+	want := a.DumpText(t)
 	a.Destroy()
 	checkChartLayout(t, s, a, l)
 	return want
@@ -124,7 +123,7 @@ func (s sandbox) functionEnsemble(t *testing.T) string {
 		}
 	}
 	b.StartAll(t, 5*time.Minute) // a bound: JVMs start slowly on a loaded machine
-	got := dump(t, b)
+	got := b.DumpText(t)
 	b.Load(t, "/after-migration\twritten by the function's members\n")
 	for _, m := range b.Members {
 		if id := readTrim(t, filepath.Join(claimDir(s.claims, l.Claim, m), "myid")); id != fmt.Sprint(m.Ord+1) {
@@ -171,23 +170,4 @@ func waitSnapshots(t *testing.T, s sandbox, e *zkrun.Ensemble, l chartLayout, wa
 	if !ok {
 		t.Fatalf("the chart's members did not write %d snapshots each", want)
 	}
-}
-
-// dump is the ensemble's whole tree, one znode a line (Stat, ACL, data).
-func dump(t *testing.T, e *zkrun.Ensemble) string {
-	t.Helper()
-	return strings.Join(e.Dump(t), "\n") + "\n"
-}
-
-// tree is a known tree: parents first, data that names each node.
-func tree(n int) string {
-	var b strings.Builder
-	b.WriteString("/migration\troot\n")
-	for i := 0; strings.Count(b.String(), "\n") < n; i++ {
-		fmt.Fprintf(&b, "/migration/n%03d\tnode %d\n", i, i)
-		for j := 0; j < 3; j++ {
-			fmt.Fprintf(&b, "/migration/n%03d/c%d\tchild %d of %d\n", i, j, j, i)
-		}
-	}
-	return b.String()
 }

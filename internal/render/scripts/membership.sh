@@ -20,19 +20,24 @@
 zk_client_port=2181
 work_cfg="$data_dir/zoo.cfg"
 
-# conf_of HOST: the membership lines HOST serves, or nothing.
+# conf_of HOST: the membership lines HOST serves and their version=
+# line, or nothing.
 conf_of() {
   local reply
   reply=$(timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2" && printf conf >&3 && cat <&3' _ "$1" "$zk_client_port" 2>/dev/null) || true
-  printf '%s\n' "$reply" | sed -n '/^membership:/,$p' | grep -E '^server\.[0-9]+=' || true
+  printf '%s\n' "$reply" | sed -n '/^membership:/,$p' | grep -E '^(server\.[0-9]+=|version=)' || true
 }
 
 # persisted: the dynamic file the last run of this member used (the
-# server moves the pointer in its working zoo.cfg on every reconfig).
+# server moves the pointer in its working zoo.cfg on every reconfig) and
+# its version, which the server reads from the file's name.
 persisted() {
   local f
   f=$(sed -n 's/^dynamicConfigFile=//p' "$work_cfg" 2>/dev/null | tail -n 1)
-  if [ -n "$f" ] && [ -s "$f" ]; then grep -E '^server\.[0-9]+=' "$f"; fi
+  if [ -n "$f" ] && [ -s "$f" ]; then
+    grep -E '^server\.[0-9]+=' "$f"
+    echo "version=${f##*.}"
+  fi
 }
 
 # is_voter: stdin lists this member without the observer role (a
@@ -61,14 +66,24 @@ if [ -z "$members" ]; then
   exit 1
 fi
 
+# The membership's version goes into the dynamic file's name, where the
+# server reads it: after a whole-ensemble restart, members that had not
+# yet applied the last reconfig adopt it from the election messages of
+# those that had, which only happens for a higher version (with every
+# version 0 such an ensemble never elects a leader: each side refuses the
+# other's candidate).
+version=$(printf '%s\n' "$members" | sed -n 's/^version=\([0-9a-f]*\)$/\1/p' | tail -n 1)
+members=$(printf '%s\n' "$members" | grep -E '^server\.[0-9]+=')
 if printf '%s\n' "$members" | is_voter; then
   join=false
 else
   members=$(printf '%s\n%s\n' "$members" "$own_line" | grep -v "^server\.$myid=.*:observer" | sort -u)
   join=true
+  # No version: the member adopts the leader's configuration.
+  version=""
 fi
 
-dyn="$data_dir/zoo.cfg.dynamic.start"
+dyn="$data_dir/zoo.cfg.dynamic.${version:-start}"
 printf '%s\n' "$members" >"$dyn.tmp"
 mv "$dyn.tmp" "$dyn"
 {
@@ -77,7 +92,7 @@ mv "$dyn.tmp" "$dyn"
   printf '\ndynamicConfigFile=%s\n' "$dyn"
 } >"$work_cfg.tmp"
 mv "$work_cfg.tmp" "$work_cfg"
-echo "zookeeper-fn: membership at start (join=$join):" >&2
+echo "zookeeper-fn: membership at start (join=$join, version ${version:-none}):" >&2
 sed 's/^/  /' "$dyn" >&2
 
 # ZOOCFG is relative to ZOOCFGDIR in zkEnv.sh.

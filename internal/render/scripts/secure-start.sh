@@ -3,45 +3,142 @@
 # the in-memory volume, then runs start.sh. ZooKeeper's PEM key store is
 # one file holding the key and its certificate chain, so tls.key and
 # tls.crt are joined here; nothing secret ever goes into the ConfigMap.
+# While the server runs, a watcher re-joins the stores when the TLS Secret
+# changes, and the server reloads them (docs/security.md, "Rotation").
 set -euo pipefail
 secure_dir="${ZKFN_SECURE_DIR:-/secure}"
+tls="${ZKFN_TLS_DIR:-/tls}"
+digest="${ZKFN_DIGEST_DIR:-/digest}"
+quorum="${ZKFN_QUORUM_DIR:-/quorum-sasl}"
+poll="${ZKFN_TLS_POLL_SECONDS:-10}"
 umask 077
 
-if [ -d "${ZKFN_TLS_DIR:-/tls}" ]; then
-  tls="${ZKFN_TLS_DIR:-/tls}"
+die() {
+  echo "zookeeper-fn: $*" >&2
+  exit 1
+}
+
+# tls_source is the directory of the TLS Secret's current version. The
+# kubelet writes a new version into a fresh directory and swaps the ..data
+# symlink to it, so files read through one resolved ..data belong
+# together (a key never meets the previous certificate).
+tls_source() {
+  if [ -L "$tls/..data" ]; then
+    readlink -f "$tls/..data"
+  else
+    printf '%s\n' "$tls"
+  fi
+}
+
+# join_tls writes the PEM key store (key, then chain) and trust store from
+# src; each file is renamed into place, so the server's file watcher only
+# ever sees whole files. It fails (without exiting) when a key is missing.
+join_tls() {
+  local src=$1 f
   for f in tls.crt tls.key ca.crt; do
-    if [ ! -s "$tls/$f" ]; then
+    if [ ! -s "$src/$f" ]; then
       echo "zookeeper-fn: the TLS Secret has no $f (mounted at $tls): it needs tls.crt, tls.key and ca.crt" >&2
-      exit 1
+      return 1
     fi
   done
-  cat "$tls/tls.key" "$tls/tls.crt" >"$secure_dir/keystore.pem.tmp"
-  mv "$secure_dir/keystore.pem.tmp" "$secure_dir/keystore.pem"
-  cp "$tls/ca.crt" "$secure_dir/truststore.pem.tmp"
-  mv "$secure_dir/truststore.pem.tmp" "$secure_dir/truststore.pem"
+  cat "$src/tls.key" "$src/tls.crt" >"$secure_dir/keystore.pem.tmp" || return 1
+  cat "$src/ca.crt" >"$secure_dir/truststore.pem.tmp" || return 1
+  mv -f "$secure_dir/truststore.pem.tmp" "$secure_dir/truststore.pem" || return 1
+  mv -f "$secure_dir/keystore.pem.tmp" "$secure_dir/keystore.pem"
+}
+
+tls_version() { cat "$1/tls.key" "$1/tls.crt" "$1/ca.crt" 2>/dev/null | cksum; }
+
+# watch_tls re-joins the stores whenever the Secret's content changes
+# (cert-manager's renewal, a rotated Secret). It polls: the image has no
+# inotify tools, and three small files every few seconds cost nothing.
+# It must outlive transient errors (the kubelet removes the previous
+# version while it may be reading it), so errexit is off here.
+watch_tls() {
+  local seen=$1 now src
+  set +e +o pipefail
+  while sleep "$poll"; do
+    src=$(tls_source) || continue
+    now=$(tls_version "$src")
+    if [ "$now" != "$seen" ] && join_tls "$src"; then
+      seen=$now
+      echo "zookeeper-fn: the TLS Secret changed; key and trust stores re-joined for the server to reload" >&2
+    fi
+  done
+}
+
+# jaas_string prints file's content as a quoted JAAS option value, or
+# exits naming what when the value cannot be carried exactly: Java's
+# parser (a StreamTokenizer) decodes \\ \" \n \r inside quotes, but it
+# expands ${...} as a system property with no escape, and a shell
+# variable cannot hold a NUL byte. Trailing newlines are dropped (a
+# Secret made with echo has one).
+jaas_string() {
+  local f=$1 what=$2 v LC_ALL=C
+  [ -f "$f" ] || die "$what is missing"
+  [ "$(tr -d '\000' <"$f" | wc -c)" = "$(wc -c <"$f")" ] || die "$what contains a NUL byte, which a JAAS file cannot carry"
+  v=$(cat "$f")
+  [ -n "$v" ] || die "$what is empty"
+  case "$v" in *'${'*) die "$what contains \${, which Java expands in a JAAS file as a system property (there is no escape); choose another" ;; esac
+  v=${v//\\/\\\\}
+  v=${v//\"/\\\"}
+  v=${v//$'\n'/\\n}
+  v=${v//$'\r'/\\r}
+  printf '"%s"' "$v"
+}
+
+# check_user refuses a user name that is not a plain JAAS option name.
+check_user() {
+  case "$1" in
+    '' | *[!A-Za-z0-9_]*) die "$2 '$1' must be letters, digits and '_'" ;;
+  esac
+}
+
+# digest_section is the Server section: one user_<name> per key of the
+# digest Secret (clients' SASL DIGEST-MD5).
+digest_section() {
+  local f user pw
+  echo "Server {"
+  echo "  org.apache.zookeeper.server.auth.DigestLoginModule required"
+  for f in "$digest"/*; do
+    [ -e "$f" ] || die "the digest Secret (mounted at $digest) has no keys: one key per user, its value the password"
+    user="${f##*/}"
+    check_user "$user" "digest user (a key of the digest Secret)"
+    pw=$(jaas_string "$f" "the password of digest user $user")
+    printf '  user_%s=%s\n' "$user" "$pw"
+  done
+  echo "  ;"
+  echo "};"
+}
+
+# quorum_sections: members authenticate to each other with one user; as
+# server (QuorumServer) a member accepts it, as learner (QuorumLearner) it
+# presents it.
+quorum_sections() {
+  local user pw
+  [ -f "$quorum/username" ] || die "the quorum SASL Secret has no username (mounted at $quorum): it needs username and password"
+  user=$(cat "$quorum/username")
+  check_user "$user" "the quorum SASL username"
+  pw=$(jaas_string "$quorum/password" "the quorum SASL Secret's password")
+  printf 'QuorumServer {\n  org.apache.zookeeper.server.auth.DigestLoginModule required\n  user_%s=%s;\n};\n' "$user" "$pw"
+  printf 'QuorumLearner {\n  org.apache.zookeeper.server.auth.DigestLoginModule required\n  username="%s"\n  password=%s;\n};\n' "$user" "$pw"
+}
+
+if [ -d "$tls" ]; then
+  src=$(tls_source)
+  joined=$(tls_version "$src")
+  join_tls "$src" || exit 1
 fi
 
-if [ -d "${ZKFN_DIGEST_DIR:-/digest}" ]; then
-  digest="${ZKFN_DIGEST_DIR:-/digest}"
+if [ -d "$digest" ] || [ -d "$quorum" ]; then
   {
-    echo "Server {"
-    echo "  org.apache.zookeeper.server.auth.DigestLoginModule required"
-    for f in "$digest"/*; do
-      user="${f##*/}"
-      case "$user" in
-        '' | *[!A-Za-z0-9_]*)
-          echo "zookeeper-fn: digest user '$user' (a key of the digest Secret) must be letters, digits and '_'" >&2
-          exit 1
-          ;;
-      esac
-      pw=$(cat "$f")
-      pw="${pw//\\/\\\\}"
-      printf '  user_%s="%s"\n' "$user" "${pw//\"/\\\"}"
-    done
-    echo "  ;"
-    echo "};"
+    if [ -d "$digest" ]; then digest_section; fi
+    if [ -d "$quorum" ]; then quorum_sections; fi
   } >"$secure_dir/jaas.conf.tmp"
   mv "$secure_dir/jaas.conf.tmp" "$secure_dir/jaas.conf"
 fi
 
+if [ -d "$tls" ]; then
+  watch_tls "$joined" &
+fi
 exec bash "${ZOOCFGDIR:-/conf}/start.sh"
