@@ -67,8 +67,20 @@ unit: ## table, golden and fuzz-seed tests; no external tools
 integration: build tools ## the real kustomize binary on every overlay
 	go test -tags e2e -count=1 ./e2e/kustomize/...
 
-test: ## every suite in turn, one line as each starts and ends (hack/suite.sh)
-	@MAKE="$(MAKE)" hack/suite.sh lint unit integration $(TEST_TARGETS)
+# make test runs the quick stages in turn, then the suites in two lanes at
+# once (hack/suite.sh): a real-ZooKeeper suite spends most of its time
+# waiting for elections, timeouts and its writer, so the other lane uses
+# the cores meanwhile. e2e-scaling, the longest, has lane 1 nearly to
+# itself. Every suite in TEST_TARGETS must be in exactly one lane.
+TEST_LANE_1 := e2e-scaling e2e-bitnami e2e-bitnami-migration e2e-logback e2e-properties e2e-delivery e2e-release
+TEST_LANE_2 := e2e-zookeeper e2e-tls e2e-observers e2e-monitoring e2e-backup e2e-kubernetes e2e-security fuzz
+test_unplaced := $(filter-out $(TEST_LANE_1) $(TEST_LANE_2),$(TEST_TARGETS))
+test_unknown := $(filter-out $(TEST_TARGETS),$(TEST_LANE_1) $(TEST_LANE_2))
+
+test: ## every suite: the quick ones in turn, then two lanes at once (hack/suite.sh)
+	$(if $(test_unplaced),$(error make test: put $(test_unplaced) in TEST_LANE_1 or TEST_LANE_2 in the Makefile))
+	$(if $(test_unknown),$(error make test: $(test_unknown) in a lane but not in TEST_TARGETS))
+	@MAKE="$(MAKE)" hack/suite.sh lint unit integration zookeeper-tools -- $(TEST_LANE_1) -- $(TEST_LANE_2)
 
 # Only the manifests reach stdout, so `make demo > prod.yaml` is valid YAML:
 # the build and the tool install report on stderr.

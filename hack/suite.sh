@@ -37,8 +37,10 @@ run() {
 	took=$(fmt $(($(date +%s) - start)))
 	printf '  %-22s %s%s\n' "$target" "$took" "$([ "$rc" = 0 ] || echo "  FAILED (exit $rc)")" >>"$logs/times"
 	if [ -n "$log" ]; then
-		# One write, so the other lane's lines cannot land in the middle.
-		{ echo "---- output of $target ($tag) ----"; cat "$log"; } >&2
+		# One cat of one file, so the other lane's lines cannot land in
+		# the middle (short of a log above cat's buffer).
+		{ echo "---- output of $target ($tag) ----"; cat "$log"; } >"$log.all"
+		cat "$log.all" >&2
 	fi
 	if [ "$rc" != 0 ]; then
 		echo "<== $tag $target: FAILED after $took (exit $rc)" >&2

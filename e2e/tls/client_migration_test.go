@@ -13,13 +13,7 @@ import (
 // true next to TLS): a plaintext client on 2181 and a TLS client on 2281
 // both work, and with clientAuth want a TLS client needs no certificate.
 func TestClientMigration(t *testing.T) {
-	if zkrun.InSandbox() {
-		clientMigrationInSandbox(t)
-		return
-	}
-	out := render(t, "client-migration.yaml")
-	r := zkrun.Parse(t, out)
-	zkrun.Reexec(t, sandboxCase{Output: string(out), PKI: newPKI(t, append(memberNames(r), "localhost"))}, r)
+	runWithPKI(t, "client-migration.yaml", clientMigrationInSandbox)
 }
 
 func clientMigrationInSandbox(t *testing.T) {

@@ -14,15 +14,7 @@ import (
 	"github.com/zookeeper-fn/zookeeper-fn/e2e/zkrun"
 )
 
-func TestCertificateRotation(t *testing.T) {
-	if zkrun.InSandbox() {
-		rotationInSandbox(t)
-		return
-	}
-	out := render(t, "rotation.yaml")
-	r := zkrun.Parse(t, out)
-	zkrun.Reexec(t, sandboxCase{Output: string(out), PKI: newPKI(t, append(memberNames(r), "localhost"))}, r)
-}
+func TestCertificateRotation(t *testing.T) { runWithPKI(t, "rotation.yaml", rotationInSandbox) }
 
 // rotationInSandbox rotates the TLS Secret under running members the way
 // the kubelet updates a Secret volume (a new version directory, then an

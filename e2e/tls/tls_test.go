@@ -54,16 +54,20 @@ func memberNames(r *zkrun.Rendered) []string {
 	return out
 }
 
-func TestSecuredEnsemble(t *testing.T) {
-	if zkrun.InSandbox() {
-		securedInSandbox(t)
+// runWithPKI is a one-spec test: inside the sandbox it runs inside; on the
+// host it renders testdata/<spec>, makes a CA and a certificate covering
+// every member and localhost, and re-runs the test in the sandbox.
+func runWithPKI(t *testing.T, spec string, inside func(*testing.T)) {
+	t.Helper()
+	if zkrun.Sandboxed(t, inside) {
 		return
 	}
-	out := render(t, "secured.yaml")
+	out := render(t, spec)
 	r := zkrun.Parse(t, out)
-	pki := newPKI(t, append(memberNames(r), "localhost"))
-	zkrun.Reexec(t, sandboxCase{Output: string(out), PKI: pki}, r)
+	zkrun.Reexec(t, sandboxCase{Output: string(out), PKI: newPKI(t, append(memberNames(r), "localhost"))}, r)
 }
+
+func TestSecuredEnsemble(t *testing.T) { runWithPKI(t, "secured.yaml", securedInSandbox) }
 
 func secrets(p PKI) map[string]map[string]string {
 	return map[string]map[string]string{
