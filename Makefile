@@ -59,6 +59,9 @@ lint: ## gofmt, go vet (including the e2e packages) and shellcheck on every shel
 	  if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	go vet ./...
 	go vet -tags e2e ./...
+	@# vet builds each package with its tests; this catches a non-test file
+	@# that leans on a test's names.
+	go build -tags e2e ./...
 	hack/shellcheck.sh
 
 unit: ## table, golden and fuzz-seed tests; no external tools
