@@ -37,7 +37,7 @@ include $(sort $(wildcard mk/*.mk))
 PREFIX ?= /usr/local
 BINDIR ?= $(or $(GOBIN),$(PREFIX)/bin)
 
-.PHONY: build install test unit integration lint demo bench tools clean update-golden
+.PHONY: print-test-targets build install test unit integration lint demo bench tools clean update-golden
 
 build: ## the exec binary, static and version-stamped
 	@# Into a temporary name, then renamed: make test's two lanes both build,
@@ -79,6 +79,9 @@ TEST_LANE_1 := e2e-scaling e2e-bitnami e2e-bitnami-migration e2e-logback e2e-pro
 TEST_LANE_2 := e2e-zookeeper e2e-tls e2e-observers e2e-monitoring e2e-backup e2e-kubernetes e2e-security fuzz
 test_unplaced := $(filter-out $(TEST_LANE_1) $(TEST_LANE_2),$(TEST_TARGETS))
 test_unknown := $(filter-out $(TEST_TARGETS),$(TEST_LANE_1) $(TEST_LANE_2))
+
+print-test-targets: ## the suites make test runs, one line
+	@echo $(TEST_TARGETS)
 
 test: ## every suite: the quick ones in turn, then two lanes at once (hack/suite.sh)
 	$(if $(test_unplaced),$(error make test: put $(test_unplaced) in TEST_LANE_1 or TEST_LANE_2 in the Makefile))
