@@ -42,7 +42,7 @@ func TestEpochGuard(t *testing.T) {
 	if broken == good {
 		t.Fatalf("the rendering has no %q to disable", guardCall)
 	}
-	zkrun.Reexec(t, epochInput{Good: good, Broken: broken}, zkrun.Parse(t, []byte(good)))
+	zkrun.ReexecParallel(t, epochInput{Good: good, Broken: broken}, zkrun.Parse(t, []byte(good)))
 }
 
 func epochGuardInSandbox(t *testing.T) {

@@ -47,7 +47,7 @@ func TestInterruptedScaleUp(t *testing.T) {
 		*r.dst = string(harness.Render(t, f))
 		rendered = append(rendered, zkrun.Parse(t, []byte(*r.dst)))
 	}
-	zkrun.Reexec(t, in, rendered...)
+	zkrun.ReexecParallel(t, in, rendered...)
 }
 
 func interruptInSandbox(t *testing.T) {

@@ -55,7 +55,7 @@ func TestMigration(t *testing.T) {
 		*r.dst = string(harness.Render(t, f))
 		rendered = append(rendered, zkrun.Parse(t, []byte(*r.dst)))
 	}
-	zkrun.Reexec(t, in, rendered...)
+	zkrun.ReexecParallel(t, in, rendered...)
 }
 
 func migrateInSandbox(t *testing.T) {

@@ -63,7 +63,7 @@ func TestScaling(t *testing.T) {
 		rendered = append(rendered, zkrun.Parse(t, []byte(out)))
 	}
 	t.Logf("scaling %s through %v", spec, steps)
-	zkrun.Reexec(t, in, rendered...)
+	zkrun.ReexecParallel(t, in, rendered...)
 }
 
 // stepResult is what one step measured.
