@@ -42,6 +42,9 @@ func (Processor) Process(rl *framework.ResourceList) error {
 	if mode == ModeValidate {
 		return validate(rl)
 	}
+	// A ZookeeperSpec functionConfig is adopted as an item to render; on
+	// an error the items go back as they came, without it.
+	in := rl.Items
 	if err := adoptFunctionConfig(rl); err != nil {
 		return err
 	}
@@ -50,11 +53,13 @@ func (Processor) Process(rl *framework.ResourceList) error {
 	results = append(results, checkGeneratedClashes(specs)...)
 	results = append(results, checkObjects(specs)...)
 	if results.ExitCode() != 0 {
+		rl.Items = in
 		rl.Results = append(rl.Results, results...)
 		return rl.Results
 	}
 	items, warnings, err := renderAll(rl.Items, specs)
 	if err != nil {
+		rl.Items = in
 		return err
 	}
 	rl.Items = items
