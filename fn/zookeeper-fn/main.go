@@ -6,6 +6,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -21,6 +22,9 @@ func main() {
 	cmd.RunE = func(c *cobra.Command, args []string) error {
 		if len(args) == 0 { // a ResourceList on stdin: pace the collector by its size
 			c.SetIn(paceGC(c.InOrStdin()))
+		} else if err := oneConfig(args); err != nil {
+			fmt.Fprintln(c.ErrOrStderr(), "zookeeper-fn:", err) // kyaml's command prints no errors
+			return err
 		}
 		return run(c, args)
 	}
