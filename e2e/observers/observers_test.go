@@ -62,7 +62,9 @@ type suite struct {
 	voters, observers *zkrun.Ensemble
 }
 
-func inSandbox(t *testing.T) {
+// enterSuite is a sandboxed test's start: the rendered output it was
+// given, as the voters' and the observers' ensembles on one DNS.
+func enterSuite(t *testing.T) *suite {
 	var out string
 	sb := zkrun.Enter(t, &out)
 	s := &suite{
@@ -70,6 +72,11 @@ func inSandbox(t *testing.T) {
 		observers: sb.NewEnsemble(t, zkrun.ParseSet(t, []byte(out), observerSet), zkrun.Options{Name: "observers"}),
 	}
 	zkrun.ShareDNS(t, s.voters, s.observers)
+	return s
+}
+
+func inSandbox(t *testing.T) {
+	s := enterSuite(t)
 
 	// Both StatefulSets start their pods at once (Parallel).
 	began := time.Now()

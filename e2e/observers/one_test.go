@@ -26,13 +26,7 @@ func TestOneVoterWithObserver(t *testing.T) {
 }
 
 func oneInSandbox(t *testing.T) {
-	var out string
-	sb := zkrun.Enter(t, &out)
-	s := &suite{
-		voters:    sb.NewEnsemble(t, zkrun.ParseSet(t, []byte(out), voterSet), zkrun.Options{Name: "voters"}),
-		observers: sb.NewEnsemble(t, zkrun.ParseSet(t, []byte(out), observerSet), zkrun.Options{Name: "observers"}),
-	}
-	zkrun.ShareDNS(t, s.voters, s.observers)
+	s := enterSuite(t)
 	began := time.Now()
 	s.startAll(t)
 	v := s.voters.Members[0]
