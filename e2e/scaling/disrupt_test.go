@@ -48,25 +48,48 @@ func (c *cluster) replaceVolume(t *testing.T, i int) {
 // disruption runs f while a client writes and checks every write as a
 // step does.
 func disruption(t *testing.T, c *cluster, cp, dir, path string, acked map[string][]string, f func()) stepResult {
+	m := startMeasured(t, cp, dir, path)
+	f()
+	time.Sleep(2 * time.Second)
+	ok := waitSettled(c, 10*time.Minute)
+	res := m.end(t, c, acked, stepResult{}, ok, "the members never became Ready again")
+	res.lost = check(t, c, cp, acked, path)
+	return res
+}
+
+// measured is a step under way: a client writing to path and the leader
+// watch, both started by startMeasured once the writer has its first
+// acknowledgements.
+type measured struct {
+	path  string
+	w     *writer
+	lw    *leaderWatch
+	began time.Time
+}
+
+func startMeasured(t *testing.T, cp, dir, path string) *measured {
 	w, err := startWriter(cp, dir, path)
 	must(t, err)
 	lw := watchLeaders()
 	if !waitFor(60*time.Second, func() bool { return w.count() > 20 }) {
 		t.Fatalf("%s: the writer got no acknowledgement", path)
 	}
-	began := time.Now()
-	f()
-	time.Sleep(2 * time.Second)
-	ok := waitSettled(c, 10*time.Minute)
-	res := stepResult{duration: time.Since(began)}
+	return &measured{path: path, w: w, lw: lw, began: time.Now()}
+}
+
+// end stops the writer and the watch (3 s after the step, for the last
+// acknowledgements) and fills res with what they saw; when the members
+// never settled it dumps them and fails with unsettled. The caller checks
+// the writes.
+func (m *measured) end(t *testing.T, c *cluster, acked map[string][]string, res stepResult, settled bool, unsettled string) stepResult {
+	res.duration = time.Since(m.began)
 	time.Sleep(3 * time.Second)
-	acked[path] = w.end()
-	lw.end()
-	res.noLeader, res.maxLeaders, res.maxVoting, res.errs, res.acked = lw.noLeader, lw.maxLeaders, lw.committing(c.dir), w.errs, len(acked[path])
-	if !ok {
+	acked[m.path] = m.w.end()
+	m.lw.end()
+	res.noLeader, res.maxLeaders, res.maxVoting, res.errs, res.acked = m.lw.noLeader, m.lw.maxLeaders, m.lw.committing(c.dir), m.w.errs, len(acked[m.path])
+	if !settled {
 		dump(t, c)
-		t.Fatalf("%s: the members never became Ready again", path)
+		t.Fatalf("%s: %s", m.path, unsettled)
 	}
-	res.lost = check(t, c, cp, acked, path)
 	return res
 }

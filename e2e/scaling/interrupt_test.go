@@ -115,13 +115,7 @@ func checkVoters(t *testing.T, n int) {
 // then applies resume (if any) and waits again; then it checks every
 // acknowledged write on every member.
 func interrupted(t *testing.T, c *cluster, cp, dir, path string, acked map[string][]string, first *zkrun.Rendered, cond func() bool, interrupt func(), resume *zkrun.Rendered) stepResult {
-	w, err := startWriter(cp, dir, path)
-	must(t, err)
-	lw := watchLeaders()
-	if !waitFor(60*time.Second, func() bool { return w.count() > 20 }) {
-		t.Fatalf("%s: the writer got no acknowledgement", path)
-	}
-	began := time.Now()
+	m := startMeasured(t, cp, dir, path)
 	c.apply(first)
 	if !waitFor(3*time.Minute, cond) {
 		dump(t, c)
@@ -136,15 +130,7 @@ func interrupted(t *testing.T, c *cluster, cp, dir, path string, acked map[strin
 		time.Sleep(time.Second)
 		ok = waitSettled(c, 10*time.Minute)
 	}
-	res := stepResult{duration: time.Since(began)}
-	time.Sleep(3 * time.Second)
-	acked[path] = w.end()
-	lw.end()
-	res.noLeader, res.maxLeaders, res.maxVoting, res.errs, res.acked = lw.noLeader, lw.maxLeaders, lw.committing(c.dir), w.errs, len(acked[path])
-	if !ok {
-		dump(t, c)
-		t.Fatalf("%s: the members never settled", path)
-	}
+	res := m.end(t, c, acked, stepResult{}, ok, "the members never settled")
 	res.lost = check(t, c, cp, acked, path)
 	if l := finalLeaders(); l != 1 {
 		t.Errorf("%s: %d members lead after the step, want exactly 1", path, l)

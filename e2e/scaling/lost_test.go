@@ -72,13 +72,7 @@ func voters(i int) []string {
 // still voters it has none.
 func lostMembers(t *testing.T, c *cluster, cp, dir string, r3 *zkrun.Rendered, acked map[string][]string, recover bool) stepResult {
 	const path = "/lost"
-	w, err := startWriter(cp, dir, path)
-	must(t, err)
-	lw := watchLeaders()
-	if !waitFor(60*time.Second, func() bool { return w.count() > 20 }) {
-		t.Fatalf("%s: the writer got no acknowledgement", path)
-	}
-	began := time.Now()
+	m := startMeasured(t, cp, dir, path)
 	logFrom := map[int]int64{}
 	for i := 0; i < 3; i++ {
 		if st, err := os.Stat(filepath.Join(c.dir, podName(i)+".log")); err == nil {
@@ -105,15 +99,7 @@ func lostMembers(t *testing.T, c *cluster, cp, dir string, r3 *zkrun.Rendered, a
 	c.forceDelete(t, 3)
 	c.apply(r3)
 	ok := waitSettled(c, 10*time.Minute)
-	res := stepResult{label: "5 → 3, two nodes lost (preStop never ran)", duration: time.Since(began)}
-	time.Sleep(3 * time.Second)
-	acked[path] = w.end()
-	lw.end()
-	res.noLeader, res.maxLeaders, res.maxVoting, res.errs, res.acked = lw.noLeader, lw.maxLeaders, lw.committing(c.dir), w.errs, len(acked[path])
-	if !ok {
-		dump(t, c)
-		t.Fatalf("%s: the members never settled at 3 Ready", path)
-	}
+	res := m.end(t, c, acked, stepResult{label: "5 → 3, two nodes lost (preStop never ran)"}, ok, "the members never settled at 3 Ready")
 	for i := 0; i < 3; i++ {
 		b, _ := os.ReadFile(filepath.Join(c.dir, podName(i)+".log"))
 		if m := regexp.MustCompile(`reconfig remove \d+ failed`).Find(b[min(logFrom[i], int64(len(b))):]); m != nil {
