@@ -35,7 +35,7 @@ func TestQuorumMigration(t *testing.T) {
 		rs = append(rs, zkrun.Parse(t, out))
 	}
 	c.PKI = newPKI(t, append(memberNames(rs[0]), "localhost"))
-	zkrun.Reexec(t, c, rs...)
+	zkrun.ReexecParallel(t, c, rs...)
 }
 
 // migrationInSandbox runs the TLS steps on the plaintext ensemble and

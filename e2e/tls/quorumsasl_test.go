@@ -36,7 +36,7 @@ func TestQuorumSASL(t *testing.T) {
 		return
 	}
 	out := render(t, "quorum-sasl.yaml")
-	zkrun.Reexec(t, sandboxCase{Output: string(out)}, zkrun.Parse(t, out))
+	zkrun.ReexecParallel(t, sandboxCase{Output: string(out)}, zkrun.Parse(t, out))
 }
 
 // quorumSASLInSandbox forms an ensemble whose members authenticate each
@@ -140,7 +140,7 @@ func TestQuorumSASLMigration(t *testing.T) {
 		c.Outputs = append(c.Outputs, string(out))
 		rs = append(rs, zkrun.Parse(t, out))
 	}
-	zkrun.Reexec(t, c, rs...)
+	zkrun.ReexecParallel(t, c, rs...)
 }
 
 // TestQuorumPasswordRotation changes the quorum user and password under
@@ -153,7 +153,7 @@ func TestQuorumPasswordRotation(t *testing.T) {
 		return
 	}
 	out := render(t, "quorum-sasl.yaml")
-	zkrun.Reexec(t, sandboxCase{Output: string(out)}, zkrun.Parse(t, out))
+	zkrun.ReexecParallel(t, sandboxCase{Output: string(out)}, zkrun.Parse(t, out))
 }
 
 func passwordRotationInSandbox(t *testing.T) {
