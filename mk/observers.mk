@@ -3,8 +3,9 @@
 # ZooKeeper servers (e2e/zkrun): observers serve reads and forward writes,
 # losing both observers costs no write, losing two voters stops writes
 # although the observers run; adding observers rolls the voters without
-# losing a write; one voter with an observer leads a quorum of one.
-# Needs root. See docs/observers.md.
+# losing a write; one voter with an observer leads a quorum of one; with
+# dynamic membership observers join and leave through reconfig as
+# observers (TestObserversDynamic). Needs root. See docs/observers.md.
 TEST_TARGETS += e2e-observers
 
 # Extra `go test` flags, e.g. E2E_OBSERVERS_FLAGS="-v". The tests run side

@@ -64,19 +64,19 @@ type suite struct {
 
 // enterSuite is a sandboxed test's start: the rendered output it was
 // given, as the voters' and the observers' ensembles on one DNS.
-func enterSuite(t *testing.T) *suite {
+func enterSuite(t *testing.T, secrets map[string]map[string]string) *suite {
 	var out string
 	sb := zkrun.Enter(t, &out)
 	s := &suite{
-		voters:    sb.NewEnsemble(t, zkrun.ParseSet(t, []byte(out), voterSet), zkrun.Options{Name: "voters"}),
-		observers: sb.NewEnsemble(t, zkrun.ParseSet(t, []byte(out), observerSet), zkrun.Options{Name: "observers"}),
+		voters:    sb.NewEnsemble(t, zkrun.ParseSet(t, []byte(out), voterSet), zkrun.Options{Name: "voters", Secrets: secrets}),
+		observers: sb.NewEnsemble(t, zkrun.ParseSet(t, []byte(out), observerSet), zkrun.Options{Name: "observers", Secrets: secrets}),
 	}
 	zkrun.ShareDNS(t, s.voters, s.observers)
 	return s
 }
 
 func inSandbox(t *testing.T) {
-	s := enterSuite(t)
+	s := enterSuite(t, nil)
 
 	// Both StatefulSets start their pods at once (Parallel).
 	began := time.Now()
@@ -117,11 +117,16 @@ func (s *suite) waitObserving(t *testing.T, ms []*zkrun.Member, bound time.Durat
 // checkPeerType: each observer's log shows it started with the observers'
 // zoo.cfg (peerType=observer) and that ZooKeeper found it agreeing with
 // the server list; 3.8 warns and follows the list when they disagree.
+// With dynamic membership it runs a working copy on its volume: then the
+// conf word must show the observer type (LearnerType ordinal 1).
 func (s *suite) checkPeerType(t *testing.T) {
 	for _, m := range s.observers.Members {
 		log := m.Proc(zkrun.ServerContainer).CurrentLog()
 		if !strings.Contains(log, "zoo-observer.cfg") {
-			t.Fatalf("%s did not start with the observers' zoo.cfg (ZOOCFG=zoo-observer.cfg):\n%s", m.Pod, tailLines(log, 20))
+			conf, err := m.FourLetter("conf")
+			if err != nil || !strings.Contains(conf, "\npeerType=1\n") {
+				t.Fatalf("%s did not start with the observers' zoo.cfg (ZOOCFG=zoo-observer.cfg), and its conf shows no peerType=1 (%v):\n%s\n%s", m.Pod, err, conf, tailLines(log, 20))
+			}
 		}
 		if strings.Contains(log, "doesn't match peerType") {
 			t.Fatalf("%s: ZooKeeper found peerType disagreeing with the server list:\n%s", m.Pod, tailLines(log, 20))

@@ -26,7 +26,7 @@ func TestOneVoterWithObserver(t *testing.T) {
 }
 
 func oneInSandbox(t *testing.T) {
-	s := enterSuite(t)
+	s := enterSuite(t, nil)
 	began := time.Now()
 	s.startAll(t)
 	v := s.voters.Members[0]

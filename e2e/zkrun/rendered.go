@@ -108,6 +108,16 @@ func (r *Rendered) zooCfg(t testing.TB) ZooCfg {
 		t.Fatalf("ConfigMap %s: %v", cm.Name, err)
 	}
 	z.ConfigMap = cm.Name
+	// With dynamic membership zoo.cfg has no server lines: the members
+	// the spec asks for are the ConfigMap's "servers" (start.sh reads
+	// them from there).
+	if list, ok := cm.Data["servers"]; ok && len(z.Servers) == 0 {
+		dyn, err := ParseZooCfg(list)
+		if err != nil {
+			t.Fatalf("ConfigMap %s, servers: %v", cm.Name, err)
+		}
+		z.Servers = dyn.Servers
+	}
 	return z
 }
 

@@ -29,3 +29,14 @@ func ShareDNS(t testing.TB, es ...*Ensemble) {
 		e.writeHosts(t)
 	}
 }
+
+// SystemDNS makes e's hosts file the sandbox's /etc/hosts (a bind mount
+// in the sandbox's own mount namespace, before any member starts), so
+// that every process resolves the pods' names as a cluster's DNS would,
+// not only Java (jdk.net.hosts.file): the dynamic-membership scripts
+// reach members by name from bash. The file is rewritten in place, so
+// later Applies and ShareDNS show through.
+func (e *Ensemble) SystemDNS(t testing.TB) {
+	t.Helper()
+	Must(t, "mount", "--bind", e.hosts, "/etc/hosts")
+}

@@ -44,12 +44,6 @@ func (z *ZookeeperSpec) checkObservers(ps *Problems) {
 		ps.errorf("metadata.name", "%q is %d characters; with spec.observers the observers' StatefulSet %q adds %d, and at most %d fit (its revision label must stay within 63): use a name of at most %d characters",
 			clip(z.Name), len(z.Name), clip(sts), len(names.ObserverSuffix), MaxNameLength, MaxNameLength-len(names.ObserverSuffix))
 	}
-	if s.Membership.Dynamic() {
-		// Observers would have to join through reconfig as :observer
-		// lines (membership.sh adds every member as a participant); until
-		// that is built and proven, the combination is refused.
-		ps.errorf("spec.observers", "cannot be combined with spec.membership.superuserSecret (dynamic membership): the membership scripts add every member as a voter through reconfig, so an observer would join as a participant and change the majority; set spec.observers to 0, or drop spec.membership to use static membership with observers")
-	}
 }
 
 // members is how many servers the spec runs, voters and observers.

@@ -10,15 +10,20 @@
 #   on its data volume (a whole-ensemble restart), or, if it is server 1
 #   and has never run, it founds the ensemble alone. Any other member
 #   waits: two empty members must never form a majority of their own.
-# - A member that is not a voter of that membership starts as a
-#   non-voting follower (it lists itself, without a version, so it adopts
-#   the leader's newer configuration) and, once it has synced, adds
-#   itself with reconfig (reconfig.sh). Readiness waits for that.
+# - A member that is not in that membership in its own role starts as a
+#   non-voting follower, or an observer (it lists itself, without a
+#   version, so it adopts the leader's newer configuration) and, once it
+#   has synced, adds itself with reconfig (reconfig.sh). Readiness waits
+#   for that. The role is its server line's: observers' lines end in
+#   :observer and they run with peerType=observer (zoo-observer.cfg).
 # - stop.sh (preStop) removes the member again before it stops, so a
 #   scale-down never leaves votes behind that nobody casts.
 
 zk_client_port=2181
 work_cfg="$data_dir/zoo.cfg"
+# The file the member runs with (ZOOCFG, relative to the conf directory:
+# zoo-observer.cfg for observers), copied with the dynamic file added.
+own_cfg="$conf_dir/${ZOOCFG:-zoo.cfg}"
 
 # conf_of HOST: the membership lines HOST serves and their version=
 # line, or nothing.
@@ -40,9 +45,21 @@ persisted() {
   fi
 }
 
-# is_voter: stdin lists this member without the observer role (a
-# rendered line names no role: participant is ZooKeeper's default).
-is_voter() { grep "^server\.$myid=" | grep -qv ':observer'; }
+# role_of LINE: observer or participant (a rendered voter's line names no
+# role: participant is ZooKeeper's default).
+role_of() {
+  case "${1%%;*}" in
+    *:observer) echo observer ;;
+    *) echo participant ;;
+  esac
+}
+
+# is_member: stdin lists this member in the role of its own line.
+is_member() {
+  local listed
+  listed=$(grep -m 1 "^server\.$myid=") || return 1
+  [ "$(role_of "$listed")" = "$(role_of "$own_line")" ]
+}
 
 own_line=$(grep "^server\.$myid=" "$servers")
 members=""
@@ -62,7 +79,8 @@ for attempt in $(seq 1 90); do
   sleep 2
 done
 if [ -z "$members" ]; then
-  echo "zookeeper-fn: no member of the ensemble answered and this volume holds no membership; is server 1 (pod ${host%-*}-0) running?" >&2
+  founder=$(sed -n 's/^server\.1=\([^.:]*\).*/\1/p' "$servers")
+  echo "zookeeper-fn: no member of the ensemble answered and this volume holds no membership; is server 1 (pod ${founder:-?}) running?" >&2
   exit 1
 fi
 
@@ -74,10 +92,13 @@ fi
 # other's candidate).
 version=$(printf '%s\n' "$members" | sed -n 's/^version=\([0-9a-f]*\)$/\1/p' | tail -n 1)
 members=$(printf '%s\n' "$members" | grep -E '^server\.[0-9]+=')
-if printf '%s\n' "$members" | is_voter; then
+if printf '%s\n' "$members" | is_member; then
   join=false
 else
-  members=$(printf '%s\n%s\n' "$members" "$own_line" | grep -v "^server\.$myid=.*:observer" | sort -u)
+  members=$({
+    printf '%s\n' "$members" | grep -v "^server\.$myid="
+    printf '%s\n' "$own_line"
+  } | sort -u)
   join=true
   # No version: the member adopts the leader's configuration.
   version=""
@@ -87,7 +108,7 @@ dyn="$data_dir/zoo.cfg.dynamic.${version:-start}"
 printf '%s\n' "$members" >"$dyn.tmp"
 mv "$dyn.tmp" "$dyn"
 {
-  cat "$cfg"
+  cat "$own_cfg"
   # zoo.cfg may end without a newline.
   printf '\ndynamicConfigFile=%s\n' "$dyn"
 } >"$work_cfg.tmp"
@@ -111,11 +132,11 @@ fi
 export SERVER_JVMFLAGS="${SERVER_JVMFLAGS:-} -Dzookeeper.DigestAuthenticationProvider.superDigest=$super_digest"
 
 if [ "$join" = true ]; then
-  # Once this member follows (non-voting), it adds itself as a voter.
+  # Once this member follows (non-voting) or observes, it adds itself.
   (
     until [ "$(conf_of 127.0.0.1 | grep -c .)" -gt 0 ] && bash "$conf_dir/reconfig.sh" add "$own_line"; do
       sleep 2
     done
-    echo "zookeeper-fn: server $myid is a voter" >&2
+    echo "zookeeper-fn: server $myid is a member ($(role_of "$own_line"))" >&2
   ) &
 fi

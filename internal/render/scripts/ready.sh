@@ -29,22 +29,29 @@ case "$mode" in
     ;;
 esac
 # With dynamic membership a member that joined is a non-voting follower
-# until it has added itself: not ready, so no rolling update goes on
-# before it votes.
-if [ -f "${ZOOCFGDIR:-/conf}/membership.sh" ]; then
+# (or an observer nobody lists) until it has added itself: not ready, so
+# no rolling update goes on before it votes (or observes). Its id and
+# role are those of the server line naming this pod, as start.sh reads
+# them.
+conf_dir="${ZOOCFGDIR:-/conf}"
+if [ -f "$conf_dir/membership.sh" ]; then
   host="${HOSTNAME:-$(hostname)}"
-  myid=$((10#${host##*-} + 1))
+  own=$(grep -E -m 1 "^server\.[0-9]+=$host\." "$conf_dir/servers") || exit 1
+  myid="${own%%=*}"
+  myid="${myid#server.}"
+  role=participant
+  case "${own%%;*}" in *:observer) role=observer ;; esac
   exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
   printf 'conf' >&3
-  voter=false
+  member=false
   while IFS= read -r -t 4 line <&3; do
     case "$line" in
-      "server.$myid="*:participant | "server.$myid="*:participant\;*) voter=true ;;
+      "server.$myid="*:"$role" | "server.$myid="*:"$role"\;*) member=true ;;
     esac
   done
   exec 3<&-
-  if [ "$voter" != true ]; then
-    echo "zookeeper-fn: server $myid is not a voter yet" >&2
+  if [ "$member" != true ]; then
+    echo "zookeeper-fn: server $myid is not a member ($role) yet" >&2
     exit 1
   fi
 fi

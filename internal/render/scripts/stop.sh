@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Rendered by zookeeper-fn. preStop with dynamic membership: the member
-# removes itself from the voters before it stops, so that the members
+# removes itself from the membership before it stops, so that the voters
 # left form the majority of the new membership (scale-down deletes the
 # highest ordinals at once; a rolling update adds each member back when
-# it starts). The last voter stays. A removal that fails (no quorum)
-# leaves the member a voter, as a crash would.
+# it starts) and no observer is left listed that nobody runs. The last
+# voter stays. A removal that fails (no quorum) leaves the member listed,
+# as a crash would.
 set -uo pipefail
 conf_dir="${ZOOCFGDIR:-/conf}"
 host="${HOSTNAME:-$(hostname)}"
@@ -15,7 +16,9 @@ myid="${myid#server.}"
 [ -n "$myid" ] || exit 0
 conf=$(timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/2181 && printf conf >&3 && cat <&3' 2>/dev/null | sed -n '/^membership:/,$p')
 voters=$(printf '%s\n' "$conf" | grep -cE '^server\.[0-9]+=.*:participant(;|$)')
-if ! printf '%s\n' "$conf" | grep -qE "^server\.$myid=.*:participant(;|$)" || [ "$voters" -le 1 ]; then
+if printf '%s\n' "$conf" | grep -qE "^server\.$myid=.*:participant(;|$)"; then
+  [ "$voters" -gt 1 ] || exit 0
+elif ! printf '%s\n' "$conf" | grep -qE "^server\.$myid=.*:observer(;|$)"; then
   exit 0
 fi
 for _ in 1 2 3 4 5 6 7 8; do
