@@ -10,7 +10,9 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krm"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/krmio"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmtest"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
@@ -124,7 +126,7 @@ func TestExecuteMatchesFramework(t *testing.T) {
 		}
 		for _, p := range []struct {
 			name string
-			p    framework.ResourceListProcessor
+			p    krm.Processor
 		}{{"function", processor.Processor{}}, {"identity", benchIdentity}} {
 			want, wantErr := viaFramework(p.p, in)
 			got, gotErr, usedFast := viaExecute(t, p.p, in)
@@ -144,13 +146,13 @@ func TestExecuteMatchesFramework(t *testing.T) {
 	}
 }
 
-func viaFramework(p framework.ResourceListProcessor, in []byte) ([]byte, error) {
+func viaFramework(p krm.Processor, in []byte) ([]byte, error) {
 	var out bytes.Buffer
-	err := framework.Execute(p, &kio.ByteReadWriter{Reader: bytes.NewReader(in), Writer: &out, KeepReaderAnnotations: true})
+	err := framework.Execute(krmtest.Framework(p), &kio.ByteReadWriter{Reader: bytes.NewReader(in), Writer: &out, KeepReaderAnnotations: true})
 	return out.Bytes(), err
 }
 
-func viaExecute(t testing.TB, p framework.ResourceListProcessor, in []byte) ([]byte, error, bool) {
+func viaExecute(t testing.TB, p krm.Processor, in []byte) ([]byte, error, bool) {
 	t.Helper()
 	b, root, err := krmio.ReadResourceList(bytes.NewReader(in))
 	if err != nil {
@@ -181,7 +183,7 @@ func FuzzExecute(f *testing.F) {
 		if _, err := krmio.ReadInput(bytes.NewReader(in)); err != nil {
 			return
 		}
-		for _, p := range []framework.ResourceListProcessor{processor.Processor{}, benchIdentity} {
+		for _, p := range []krm.Processor{processor.Processor{}, benchIdentity} {
 			want, wantErr := viaFramework(p, in)
 			got, gotErr, _ := viaExecute(t, p, in)
 			if !bytes.Equal(want, got) || fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
