@@ -82,7 +82,7 @@ func process(p krm.Processor, rl *krm.ResourceList) (results *yaml.RNode, retErr
 		return nil, nil, err
 	}
 	retErr = p.Process(rl)
-	if err := kio.ReconcileInternalAnnotations(rl.Items, nodeAnnos); err != nil {
+	if err := kio.ReconcileInternalAnnotations(withKyamlAnnotations(rl.Items), nodeAnnos); err != nil {
 		return nil, nil, err
 	}
 	if len(rl.Results) == 0 {
