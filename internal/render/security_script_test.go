@@ -53,32 +53,54 @@ func TestSecureStartRejoinsRotatedSecret(t *testing.T) {
 	out := func() string { b, _ := os.ReadFile(logFile); return string(b) }
 	cmd := exec.Command("bash", "-c", secureStartScript)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "ZKFN_SECURE_DIR=" + secure, "ZKFN_TLS_DIR=" + tls, "ZOOCFGDIR=" + conf,
-		"ZKFN_DIGEST_DIR=" + filepath.Join(dir, "none"), "ZKFN_QUORUM_DIR=" + filepath.Join(dir, "none"), "ZKFN_TLS_POLL_SECONDS=1"}
+		"ZKFN_DIGEST_DIR=" + filepath.Join(dir, "none"), "ZKFN_QUORUM_DIR=" + filepath.Join(dir, "none"), "ZKFN_TLS_POLL_SECONDS=1", "ZKFN_TLS_SETTLE_SECONDS=2"}
 	cmd.Stdout, cmd.Stderr = logW, logW
 	// Its own process group: the watcher outlives the exec of start.sh,
 	// as it does in the container, and must go with the test.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); _ = cmd.Wait() })
-	keystore := func() string { b, _ := os.ReadFile(filepath.Join(secure, "keystore.pem")); return string(b) }
-	waitFor := func(want string) bool {
-		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-			if keystore() == want {
-				return true
+	read := func(name string) string { b, _ := os.ReadFile(filepath.Join(secure, name)); return string(b) }
+	keystore := func() string { return read("keystore.pem") }
+	// waitFile polls name until it holds want and returns when it saw it.
+	waitFile := func(name, want string) (time.Time, bool) {
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if read(name) == want {
+				return time.Now(), true
 			}
 		}
-		return false
+		return time.Time{}, false
 	}
+	waitFor := func(want string) bool { _, ok := waitFile("keystore.pem", want); return ok }
 	require.True(t, waitFor("key v1\ncert v1\n"), "joined at start: %q\n%s", keystore(), out())
 
 	kubeletVersion(t, tls, "..v2", nil) // ..data points at nothing for a while
 	require.NoError(t, os.RemoveAll(filepath.Join(tls, "..v1")))
 	time.Sleep(2500 * time.Millisecond)
 	assert.Equal(t, "key v1\ncert v1\n", keystore(), "a half-gone version is never joined")
+
+	// A new CA and key: the trust store moves first, the key store the
+	// settle time later, so that ZooKeeper's key-store rebuild ends last.
 	kubeletVersion(t, tls, "..v3", tlsFiles("v3"))
-	require.True(t, waitFor("key v3\ncert v3\n"), "re-joined after the swap: %q\n%s", keystore(), out())
-	b, err := os.ReadFile(filepath.Join(secure, "truststore.pem"))
-	require.NoError(t, err)
-	assert.Equal(t, "ca v3\n", string(b))
+	trustAt, ok := waitFile("truststore.pem", "ca v3\n")
+	require.True(t, ok, "trust store re-joined: %q\n%s", read("truststore.pem"), out())
+	keyAt, ok := waitFile("keystore.pem", "key v3\ncert v3\n")
+	require.True(t, ok, "re-joined after the swap: %q\n%s", keystore(), out())
+	assert.GreaterOrEqual(t, keyAt.Sub(trustAt), 1500*time.Millisecond, "the key store moved too soon after the trust store")
 	assert.True(t, strings.Contains(out(), "the TLS Secret changed"), out())
+
+	// A renewal under the same CA leaves the trust store's file alone: one
+	// store changes, one rebuild, nothing to race.
+	before, err := os.Stat(filepath.Join(secure, "truststore.pem"))
+	require.NoError(t, err)
+	renewal := tlsFiles("v4")
+	renewal["ca.crt"] = "ca v3\n"
+	kubeletVersion(t, tls, "..v4", renewal)
+	require.True(t, waitFor("key v4\ncert v4\n"), "re-joined after the renewal: %q\n%s", keystore(), out())
+	after, err := os.Stat(filepath.Join(secure, "truststore.pem"))
+	require.NoError(t, err)
+	assert.True(t, os.SameFile(before, after), "the unchanged trust store was replaced")
+	entries, err := os.ReadDir(secure)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "only the two stores are left in %s", secure)
 }

@@ -11,6 +11,7 @@ tls="${ZKFN_TLS_DIR:-/tls}"
 digest="${ZKFN_DIGEST_DIR:-/digest}"
 quorum="${ZKFN_QUORUM_DIR:-/quorum-sasl}"
 poll="${ZKFN_TLS_POLL_SECONDS:-10}"
+settle="${ZKFN_TLS_SETTLE_SECONDS:-5}"
 umask 077
 
 die() {
@@ -33,8 +34,17 @@ tls_source() {
 # join_tls writes the PEM key store (key, then chain) and trust store from
 # src; each file is renamed into place, so the server's file watcher only
 # ever sees whole files. It fails (without exiting) when a key is missing.
+#
+# Each store has its own watcher in ZooKeeper, and each rename makes it
+# rebuild the whole TLS context from both files; the rebuild that ends
+# last wins. Renaming both at once lets the trust store's rebuild, begun
+# before the key store moved, end last with the previous key, and the
+# member keeps serving the old certificate (seen on real members under
+# load). So a store whose content has not changed is left alone (a
+# renewal keeps the CA: one rebuild, nothing to race), and when both
+# change the key store moves $settle seconds after the trust store.
 join_tls() {
-  local src=$1 f
+  local src=$1 settle=${2:-0} f
   for f in tls.crt tls.key ca.crt; do
     if [ ! -s "$src/$f" ]; then
       echo "zookeeper-fn: the TLS Secret has no $f (mounted at $tls): it needs tls.crt, tls.key and ca.crt" >&2
@@ -43,8 +53,21 @@ join_tls() {
   done
   cat "$src/tls.key" "$src/tls.crt" >"$secure_dir/keystore.pem.tmp" || return 1
   cat "$src/ca.crt" >"$secure_dir/truststore.pem.tmp" || return 1
-  mv -f "$secure_dir/truststore.pem.tmp" "$secure_dir/truststore.pem" || return 1
-  mv -f "$secure_dir/keystore.pem.tmp" "$secure_dir/keystore.pem"
+  if replace_store truststore.pem && [ "$settle" -gt 0 ]; then
+    sleep "$settle"
+  fi
+  replace_store keystore.pem || true
+}
+
+# replace_store renames name.tmp over name in the secure directory when
+# their contents differ (true), and removes name.tmp otherwise (false).
+replace_store() {
+  local new="$secure_dir/$1.tmp" old="$secure_dir/$1"
+  if [ -f "$old" ] && [ "$(cksum <"$new")" = "$(cksum <"$old")" ]; then
+    rm -f "$new"
+    return 1
+  fi
+  mv -f "$new" "$old"
 }
 
 tls_version() { cat "$1/tls.key" "$1/tls.crt" "$1/ca.crt" 2>/dev/null | cksum; }
@@ -60,7 +83,7 @@ watch_tls() {
   while sleep "$poll"; do
     src=$(tls_source) || continue
     now=$(tls_version "$src")
-    if [ "$now" != "$seen" ] && join_tls "$src"; then
+    if [ "$now" != "$seen" ] && join_tls "$src" "$settle"; then
       seen=$now
       echo "zookeeper-fn: the TLS Secret changed; key and trust stores re-joined for the server to reload" >&2
     fi
