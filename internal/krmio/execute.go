@@ -193,14 +193,15 @@ func writeResourceList(w io.Writer, apiVersion string, items []*yaml.RNode, fc, 
 		}
 	}
 	one := &yaml.Node{Kind: yaml.SequenceNode, Content: make([]*yaml.Node, 1)}
-	var scratch []byte
 	for i, it := range items {
 		final := last && i == len(items)-1
 		// go-yaml ends the stream with "..." only after an open-ended
 		// scalar, which appendItem never writes: the last item may take
-		// it too.
-		if b, ok := appendItem(scratch[:0], it.YNode()); ok {
-			scratch = b
+		// it too. appendItem writes into the buffer's free space (Write
+		// then only moves the bytes into place), so no scratch slice
+		// grows and touches fresh pages; an item larger than that space
+		// grows a slice of its own.
+		if b, ok := appendItem(bw.AvailableBuffer(), it.YNode()); ok {
 			if _, err := bw.Write(b); err != nil {
 				return err
 			}
