@@ -128,3 +128,44 @@ func TestAppendItemRandom(t *testing.T) {
 	}
 	t.Logf("%d of 20000 random items written without go-yaml", fast)
 }
+
+// TestAppendItemFlowRandom: random trees as TestAppendItemRandom's, with
+// half the collections in flow style and no custom tags, so that many
+// flow collections (of every scalar the fuzz words hold, nested, at the
+// root, as values and as sequence items) take the writer's flow path.
+func TestAppendItemFlowRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var flowify func(n *yaml.Node)
+	flowify = func(n *yaml.Node) {
+		if n.Kind != yaml.ScalarNode {
+			n.Tag, n.Style = "", 0
+			if r.IntN(2) == 0 {
+				n.Style = yaml.FlowStyle
+			}
+		}
+		for _, c := range n.Content {
+			flowify(c)
+		}
+	}
+	fast, flows := 0, 0
+	for i := range 100000 {
+		n := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap}
+		for range 1 + r.IntN(4) {
+			n.Content = append(n.Content, randomNode(r, 5), randomNode(r, 2))
+		}
+		flowify(n)
+		if r.IntN(4) != 0 {
+			n.Style = 0
+		}
+		if checkItem(t, "flow random "+strings.Repeat("", i), n) {
+			fast++
+			if got, _ := appendItem(nil, n); bytes.ContainsAny(got, "{[") {
+				flows++
+			}
+		}
+	}
+	if flows < 1000 {
+		t.Errorf("only %d of 100000 random items with flow collections written without go-yaml (%d in all)", flows, fast)
+	}
+	t.Logf("%d of 100000 random items written without go-yaml, %d with flow collections", fast, flows)
+}
