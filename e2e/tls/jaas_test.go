@@ -17,7 +17,7 @@ import (
 // jaasRun runs the rendered start wrapper on a digest Secret and a quorum
 // SASL Secret (files, as the kubelet mounts them) with start.sh stubbed,
 // and returns the JAAS file it wrote ("" when it refused) and its output.
-func jaasRun(t *testing.T, users map[string]string, quorumUser, quorumPassword string) (jaasFile, out string) {
+func jaasRun(t *testing.T, users, quorum map[string]string) (jaasFile, out string) {
 	t.Helper()
 	dir := t.TempDir()
 	sub := func(name string, files map[string]string) string {
@@ -31,7 +31,7 @@ func jaasRun(t *testing.T, users map[string]string, quorumUser, quorumPassword s
 	env := append(os.Environ(),
 		"ZKFN_SECURE_DIR="+sub("secure", nil), "ZKFN_TLS_DIR="+filepath.Join(dir, "no-tls"),
 		"ZKFN_DIGEST_DIR="+sub("digest", users),
-		"ZKFN_QUORUM_DIR="+sub("quorum", map[string]string{"username": quorumUser, "password": quorumPassword}),
+		"ZKFN_QUORUM_DIR="+sub("quorum", quorum),
 		"ZOOCFGDIR="+sub("conf", map[string]string{"start.sh": "exit 0\n"}))
 	script := filepath.Join(harness.Root(t), "internal", "render", "scripts", "secure-start.sh")
 	out, _, err := zkrun.Run(time.Minute, env, nil, "bash", script)
@@ -85,7 +85,9 @@ func TestJAASPasswordsReachJavaIntact(t *testing.T) {
 		"spaces":    "  leading and trailing  ",
 		"trailing":  "echoed\n",
 	}
-	file, out := jaasRun(t, hostile, "zk_quorum", "qu\"o\\rum\npw$")
+	// accept.<user> keys: users a member accepts during a password rotation.
+	file, out := jaasRun(t, hostile, map[string]string{"username": "zk_quorum", "password": "qu\"o\\rum\npw$",
+		"accept.zk_old": "old\\pw\"", "accept.zk_next": "next pw\n"})
 	if file == "" {
 		t.Fatalf("the wrapper refused passwords it can carry:\n%s", out)
 	}
@@ -97,30 +99,49 @@ func TestJAASPasswordsReachJavaIntact(t *testing.T) {
 		}
 	}
 	for k, want := range map[string]string{"QuorumServer user_zk_quorum": "qu\"o\\rum\npw$",
+		"QuorumServer user_zk_old": "old\\pw\"", "QuorumServer user_zk_next": "next pw",
 		"QuorumLearner username": "zk_quorum", "QuorumLearner password": "qu\"o\\rum\npw$"} {
 		if got[k] != want {
 			t.Errorf("%s: Java reads %q, want %q", k, got[k], want)
 		}
 	}
 
-	if file, out := jaasRun(t, map[string]string{}, "zk", "pw"); file != "" || !strings.Contains(out, "has no keys") {
+	if file, out := jaasRun(t, map[string]string{}, quorum("zk", "pw")); file != "" || !strings.Contains(out, "has no keys") {
 		t.Fatalf("an empty digest Secret: want a refusal saying it has no keys, got file %q:\n%s", file, out)
 	}
-	refused := map[string]struct{ user, quorumUser, quorumPw, why string }{
-		"property expansion": {"alice", "zk", "pre${java.home}post", "expands"},
-		"NUL byte":           {"alice", "zk", "a\x00b", "NUL"},
-		"empty password":     {"alice", "zk", "\n", "is empty"},
-		"bad quorum user":    {"alice", "zk-quorum", "pw", "letters, digits"},
-		"bad digest user":    {"bob.smith", "zk", "pw", "letters, digits"},
+	refused := map[string]struct {
+		user   string
+		quorum map[string]string
+		why    string
+	}{
+		"property expansion": {"alice", quorum("zk", "pre${java.home}post"), "expands"},
+		"NUL byte":           {"alice", quorum("zk", "a\x00b"), "NUL"},
+		"empty password":     {"alice", quorum("zk", "\n"), "is empty"},
+		"bad quorum user":    {"alice", quorum("zk-quorum", "pw"), "letters, digits"},
+		"bad digest user":    {"bob.smith", quorum("zk", "pw"), "letters, digits"},
+		"accept bad user":    {"alice", quorum("zk", "pw", "accept.zk-old", "pw0"), "accept.zk-old"},
+		"accept no user":     {"alice", quorum("zk", "pw", "accept.", "pw0"), "letters, digits"},
+		"accept own user":    {"alice", quorum("zk", "pw", "accept.zk", "pw0"), "rotate to a new username"},
+		"accept expansion":   {"alice", quorum("zk", "pw", "accept.zk_old", "${x}"), "accept.zk_old contains ${"},
 	}
 	for name, c := range refused {
 		t.Run(name, func(t *testing.T) {
-			file, out := jaasRun(t, map[string]string{c.user: "pw"}, c.quorumUser, c.quorumPw)
+			file, out := jaasRun(t, map[string]string{c.user: "pw"}, c.quorum)
 			if file != "" || !strings.Contains(out, c.why) {
 				t.Fatalf("want a refusal saying %q, got file %q:\n%s", c.why, file, out)
 			}
 		})
 	}
+}
+
+// quorum is a quorum SASL Secret's data: username, password, then more
+// key-value pairs.
+func quorum(user, password string, more ...string) map[string]string {
+	m := map[string]string{"username": user, "password": password}
+	for i := 0; i+1 < len(more); i += 2 {
+		m[more[i]] = more[i+1]
+	}
+	return m
 }
 
 func must(t *testing.T, err error) {

@@ -35,7 +35,7 @@ func TestQuorumMigration(t *testing.T) {
 		rs = append(rs, zkrun.Parse(t, out))
 	}
 	c.PKI = newPKI(t, append(memberNames(rs[0]), "localhost"))
-	zkrun.Reexec(t, c, rs...)
+	zkrun.ReexecParallel(t, c, rs...)
 }
 
 // migrationInSandbox runs the TLS steps on the plaintext ensemble and
@@ -50,36 +50,51 @@ func migrationInSandbox(t *testing.T) {
 }
 
 // rollMigration starts the ensemble of outputs[0], then applies each
-// later rendering and restarts the members one at a time, as the
-// StatefulSet's rolling update does. While a member is down, a write goes
-// through another member (the other two keep the quorum across the mixed
-// configuration); once it rejoins, another. It returns the paths written.
+// later rendering and rolls the members (see roll). It returns the paths
+// written.
 func rollMigration(t *testing.T, e *zkrun.Ensemble, outputs, steps []string) []string {
 	t.Helper()
 	e.StartAll(t, 4*time.Minute)
-	var written []string
-	write := func(through *zkrun.Member) {
-		p := fmt.Sprintf("/migration-%03d", len(written))
-		writeThrough(t, e, through, p)
-		written = append(written, p)
-	}
-	write(e.Members[0])
+	w := &writer{e: e}
+	w.write(t, e.Members[0])
 	began := time.Now()
 	for step := 1; step < len(outputs); step++ {
-		stepBegan := time.Now()
 		e.Apply(t, zkrun.Parse(t, []byte(outputs[step])))
-		for i, m := range e.Members {
-			m.Stop(t)
-			write(e.Members[(i+1)%len(e.Members)])
-			m.Start(t, zkrun.ServerContainer)
-			e.WaitFormed(t, 4*time.Minute, fmt.Sprintf("step %d (%s), %s rejoining", step, steps[step], m.Pod))
-			write(m)
-		}
-		t.Logf("step %d (%s): rolled %d members in %s", step, steps[step], len(e.Members), time.Since(stepBegan).Round(100*time.Millisecond))
+		w.roll(t, fmt.Sprintf("step %d (%s)", step, steps[step]))
 	}
 	t.Logf("migration %s -> %s: %s for %d steps, %d writes, none failed", steps[0], steps[len(steps)-1],
-		time.Since(began).Round(100*time.Millisecond), len(steps)-1, len(written))
-	return written
+		time.Since(began).Round(100*time.Millisecond), len(steps)-1, len(w.written))
+	return w.written
+}
+
+// writer writes numbered paths through chosen members and keeps them.
+type writer struct {
+	e       *zkrun.Ensemble
+	written []string
+}
+
+func (w *writer) write(t *testing.T, through *zkrun.Member) {
+	t.Helper()
+	p := fmt.Sprintf("/migration-%03d", len(w.written))
+	writeThrough(t, w.e, through, p)
+	w.written = append(w.written, p)
+}
+
+// roll restarts the members one at a time, as the StatefulSet's rolling
+// update does (each reads its mounted Secrets anew at start). While a member
+// is down, a write goes through another member (the other two keep the
+// quorum across the mixed configuration); once it rejoins, another.
+func (w *writer) roll(t *testing.T, step string) {
+	t.Helper()
+	began := time.Now()
+	for i, m := range w.e.Members {
+		m.Stop(t)
+		w.write(t, w.e.Members[(i+1)%len(w.e.Members)])
+		m.Start(t, zkrun.ServerContainer)
+		w.e.WaitFormed(t, 4*time.Minute, fmt.Sprintf("%s, %s rejoining", step, m.Pod))
+		w.write(t, m)
+	}
+	t.Logf("%s: rolled %d members in %s", step, len(w.e.Members), time.Since(began).Round(100*time.Millisecond))
 }
 
 // writeThrough writes path through member m. A member that has just

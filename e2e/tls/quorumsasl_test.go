@@ -36,7 +36,7 @@ func TestQuorumSASL(t *testing.T) {
 		return
 	}
 	out := render(t, "quorum-sasl.yaml")
-	zkrun.Reexec(t, sandboxCase{Output: string(out)}, zkrun.Parse(t, out))
+	zkrun.ReexecParallel(t, sandboxCase{Output: string(out)}, zkrun.Parse(t, out))
 }
 
 // quorumSASLInSandbox forms an ensemble whose members authenticate each
@@ -140,5 +140,55 @@ func TestQuorumSASLMigration(t *testing.T) {
 		c.Outputs = append(c.Outputs, string(out))
 		rs = append(rs, zkrun.Parse(t, out))
 	}
-	zkrun.Reexec(t, c, rs...)
+	zkrun.ReexecParallel(t, c, rs...)
+}
+
+// TestQuorumPasswordRotation changes the quorum user and password under
+// running members in the three rolls docs/security.md gives (accept the
+// next user; present it, still accepting the previous; drop the
+// previous), with writes going on, then checks that the previous
+// credentials no longer get a member in.
+func TestQuorumPasswordRotation(t *testing.T) {
+	if zkrun.Sandboxed(t, passwordRotationInSandbox) {
+		return
+	}
+	out := render(t, "quorum-sasl.yaml")
+	zkrun.ReexecParallel(t, sandboxCase{Output: string(out)}, zkrun.Parse(t, out))
+}
+
+func passwordRotationInSandbox(t *testing.T) {
+	var c sandboxCase
+	sb := zkrun.Enter(t, &c)
+	const next = "n3xt-quorum-pässword"
+	sec := map[string]map[string]string{quorumSecret: quorum("zk_quorum", quorumPassword)}
+	e := sb.NewEnsemble(t, zkrun.Parse(t, []byte(c.Output)), zkrun.Options{Secrets: sec})
+	e.StartAll(t, 4*time.Minute)
+	w := &writer{e: e}
+	w.write(t, e.Members[0])
+	began := time.Now()
+	for _, step := range []struct {
+		name   string
+		secret map[string]string
+	}{
+		{"1 accept the next user", quorum("zk_quorum", quorumPassword, "accept.zk_quorum_2", next)},
+		{"2 present the next user", quorum("zk_quorum_2", next, "accept.zk_quorum", quorumPassword)},
+		{"3 drop the previous user", quorum("zk_quorum_2", next)},
+	} {
+		sec[quorumSecret] = step.secret
+		w.roll(t, "rotation step "+step.name)
+	}
+	t.Logf("password rotation: 3 rolls in %s, %d writes, none failed", time.Since(began).Round(100*time.Millisecond), len(w.written))
+	checkQuorumSASL(t, e)
+	checkAllWritten(t, e, w.written)
+
+	// The previous credentials are refused now.
+	m := e.Members[2]
+	m.Stop(t)
+	sec[quorumSecret] = quorum("zk_quorum", quorumPassword)
+	m.Start(t, zkrun.ServerContainer)
+	t.Logf("the previous user refused: %s", waitLogged(t, e.Members[:2], 2*time.Minute, "Failed to authenticate using SASL"))
+	m.Stop(t)
+	sec[quorumSecret] = quorum("zk_quorum_2", next)
+	m.Start(t, zkrun.ServerContainer)
+	e.WaitFormed(t, 4*time.Minute, m.Pod+" back with the current user")
 }

@@ -64,7 +64,7 @@ func runWithPKI(t *testing.T, spec string, inside func(*testing.T)) {
 	}
 	out := render(t, spec)
 	r := zkrun.Parse(t, out)
-	zkrun.Reexec(t, sandboxCase{Output: string(out), PKI: newPKI(t, append(memberNames(r), "localhost"))}, r)
+	zkrun.ReexecParallel(t, sandboxCase{Output: string(out), PKI: newPKI(t, append(memberNames(r), "localhost"))}, r)
 }
 
 func TestSecuredEnsemble(t *testing.T) { runWithPKI(t, "secured.yaml", securedInSandbox) }

@@ -213,6 +213,15 @@ func (e *Ensemble) writeSecret(t testing.TB, v corev1.Volume) string {
 	}
 	dir := filepath.Join(e.Dir, "secret", v.Secret.SecretName)
 	writeVolumeFiles(t, dir, data, v.Secret.DefaultMode)
+	// A key gone from the Secret is gone from the volume. Entries named
+	// "..*" are the kubelet's own layout (a test may lay one out).
+	entries, err := os.ReadDir(dir)
+	must0(t, err)
+	for _, en := range entries {
+		if _, ok := data[en.Name()]; !ok && !strings.HasPrefix(en.Name(), "..") {
+			must0(t, os.RemoveAll(filepath.Join(dir, en.Name())))
+		}
+	}
 	// The kubelet's fsGroup ownership of a read-only volume: group
 	// fsGroup, group-readable (volume.SetVolumeOwnership).
 	if fs := e.fsGroup(); fs >= 0 {

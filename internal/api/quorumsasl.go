@@ -9,7 +9,9 @@ type QuorumSASL struct {
 	// SecretName names a Secret with keys username and password (a
 	// kubernetes.io/basic-auth Secret fits). Every member uses them as
 	// learner and accepts them as server; the JAAS file is written from
-	// them at start, never into the ConfigMap.
+	// them at start, never into the ConfigMap. Each key accept.<user>
+	// adds a user members accept but do not present, for rotating the
+	// password without losing the quorum (docs/security.md, Rotation).
 	SecretName string `json:"secretName,omitempty"`
 	// LearnerRequire: a member refuses to follow a leader that does not
 	// authenticate it (quorum.auth.learnerRequireSasl). Default true; false

@@ -136,14 +136,26 @@ digest_section() {
 
 # quorum_sections: members authenticate to each other with one user; as
 # server (QuorumServer) a member accepts it, as learner (QuorumLearner) it
-# presents it.
+# presents it. Each key accept.<user> of the Secret adds a user the
+# member accepts but does not present: the password rotation's middle
+# steps (docs/security.md), so that members on either side of a rolling
+# restart still accept each other.
 quorum_sections() {
-  local user pw
+  local user pw f other opw
   [ -f "$quorum/username" ] || die "the quorum SASL Secret has no username (mounted at $quorum): it needs username and password"
   user=$(cat "$quorum/username")
   check_user "$user" "the quorum SASL username"
   pw=$(jaas_string "$quorum/password" "the quorum SASL Secret's password")
-  printf 'QuorumServer {\n  org.apache.zookeeper.server.auth.DigestLoginModule required\n  user_%s=%s;\n};\n' "$user" "$pw"
+  printf 'QuorumServer {\n  org.apache.zookeeper.server.auth.DigestLoginModule required\n  user_%s=%s' "$user" "$pw"
+  for f in "$quorum"/accept.*; do
+    [ -e "$f" ] || continue
+    other=${f##*/accept.}
+    check_user "$other" "the quorum SASL Secret's key accept.$other: the user after 'accept.'"
+    [ "$other" != "$user" ] || die "the quorum SASL Secret's key accept.$other names the username it presents; a user has one password: rotate to a new username"
+    opw=$(jaas_string "$f" "the quorum SASL Secret's key accept.$other")
+    printf '\n  user_%s=%s' "$other" "$opw"
+  done
+  printf ';\n};\n'
   printf 'QuorumLearner {\n  org.apache.zookeeper.server.auth.DigestLoginModule required\n  username="%s"\n  password=%s;\n};\n' "$user" "$pw"
 }
 
