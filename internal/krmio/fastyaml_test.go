@@ -3,6 +3,7 @@ package krmio
 import (
 	"bytes"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -168,4 +169,31 @@ func TestAppendItemFlowRandom(t *testing.T) {
 		t.Errorf("only %d of 100000 random items with flow collections written without go-yaml (%d in all)", flows, fast)
 	}
 	t.Logf("%d of 100000 random items written without go-yaml, %d with flow collections", fast, flows)
+}
+
+// TestAppendItemFlowLong: kyaml's width is unlimited, so go-yaml never
+// breaks a long flow collection or a long scalar in one; the writer,
+// which never breaks either, must take these and match.
+func TestAppendItemFlowLong(t *testing.T) {
+	words := strings.TrimSpace(strings.Repeat("word ", 60))
+	keys := "k: v"
+	for i := range 40 {
+		keys += ", key" + strconv.Itoa(i) + ": value"
+	}
+	for name, src := range map[string]string{
+		"long value":      "data: {a: " + words + ", b: c}\n",
+		"many keys":       "data: {" + keys + "}\n",
+		"long sequence":   "args: [" + strings.TrimSuffix(strings.Repeat("flag=value, ", 40), ", ") + "]\n",
+		"nested":          "spec: {resources: {requests: {cpu: \"1\", memory: 4Gi}, limits: {memory: 4Gi}}, list: [a, {b: c}, [d]]}\n",
+		"quoted long":     "data: {a: \"" + words + "\"}\n",
+		"root flow items": "{apiVersion: v1, kind: ConfigMap, metadata: {name: x}, data: {a: " + words + "}}\n",
+	} {
+		n, err := yaml.Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !checkItem(t, name, n.YNode()) {
+			t.Errorf("%s: left to go-yaml", name)
+		}
+	}
 }
