@@ -4,7 +4,9 @@
 # streams, 100 specs, kustomize end to end, container vs exec, sizes; see
 # docs/performance.md). bench-start is its row 1 alone, with a build of
 # BENCH_BASE in the same interleaving: before and after a start-up change
-# under the same load. The Go benchmarks of the hot paths (bench_test.go
+# under the same load; bench-same proves that BENCH_BASE's build and this
+# tree's print the same stdout, stderr and exit code for every input the
+# repository holds (bench/same-output.sh). The Go benchmarks of the hot paths (bench_test.go
 # under internal/) compare before and after a change with benchstat, pinned
 # and built from the Go module proxy into $(TOOLS_BIN).
 BENCH_TARGETS += bench-tools bench-suite
@@ -28,7 +30,7 @@ BENCH_BASE  ?= HEAD
 # bench-start: runs per variant of the one-spec start-up comparison.
 BENCH_START_RUNS ?= 41
 
-.PHONY: bench-suite bench-tools bench-go bench-compare bench-start
+.PHONY: bench-suite bench-tools bench-go bench-compare bench-start bench-same
 
 $(BENCHSTAT):
 	hack/install-go-tool.sh golang.org/x/perf/cmd/benchstat $(BENCHSTAT_VERSION) benchstat
@@ -63,3 +65,9 @@ bench-start: build tools ## one spec: this tree, BENCH_BASE's build (default HEA
 	  (cd "$$base" && CGO_ENABLED=0 go build -trimpath -ldflags "$(LDFLAGS)" -o "$$base/zookeeper-fn-base" ./fn/zookeeper-fn); \
 	  echo "bench-start: $(BENCH_BASE) ($$base) against the work tree, $(BENCH_START_RUNS) interleaved runs, load $$(cut -d' ' -f1-3 /proc/loadavg)" >&2; \
 	  go run ./bench/suite -bin $(BIN) -kustomize $(KUSTOMIZE) -base-bin "$$base/zookeeper-fn-base" -start-only -runs $(BENCH_START_RUNS) $(BENCH_FLAGS)
+
+bench-same: build tools ## same stdout, stderr and exit code as BENCH_BASE's build (default HEAD) on every input and kustomize case
+	@base=$$(mktemp -d); trap 'rm -rf "$$base"' EXIT; \
+	  git archive --format=tar "$(BENCH_BASE)" | tar -x -C "$$base"; \
+	  (cd "$$base" && CGO_ENABLED=0 go build -trimpath -ldflags "$(LDFLAGS)" -o "$$base/zookeeper-fn-base" ./fn/zookeeper-fn); \
+	  KUSTOMIZE=$(KUSTOMIZE) bench/same-output.sh "$$base/zookeeper-fn-base" $(BIN)

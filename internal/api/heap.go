@@ -2,7 +2,6 @@ package api
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -39,14 +38,14 @@ func (s *Spec) checkHeap(ps *Problems) {
 	}
 }
 
-var bareNumber = regexp.MustCompile(`^[0-9]+$`)
+var bareNumber = lazyRegexp(`^[0-9]+$`) // compiled on first use: start-up stays lean
 
 func (s *Spec) checkExplicitHeap(ps *Problems, h *resource.Quantity) {
 	const field = "spec.jvm.heap"
 	switch {
 	case h.Sign() <= 0:
 		ps.errorf(field, "%s is not a positive size; use e.g. 512Mi or remove it to size the heap from the memory limit", h.String())
-	case h.Value() < MinHeapMiB<<20 && bareNumber.MatchString(h.String()):
+	case h.Value() < MinHeapMiB<<20 && bareNumber().MatchString(h.String()):
 		ps.errorf(field, "%s is a bare number, which means %s bytes; did you mean %sMi?", h.String(), h.String(), h.String())
 	case h.Value() < MinHeapMiB<<20:
 		ps.errorf(field, "%s is below the minimum heap %dMi: ZooKeeper keeps its whole tree in the heap; use e.g. 512Mi", h.String(), MinHeapMiB)

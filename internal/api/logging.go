@@ -2,7 +2,6 @@ package api
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -22,8 +21,9 @@ var LogLevels = []string{"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"}
 // MaxLoggers bounds spec.logging.loggers.
 const MaxLoggers = 100
 
-// loggerNameRE is a Java package or class name (nested classes with $).
-var loggerNameRE = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$`)
+// loggerNameRE is a Java package or class name (nested classes with $),
+// compiled on first use so that start-up does not pay for it.
+var loggerNameRE = lazyRegexp(`^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$`)
 
 // RootLevel is the root logger's level, INFO when unset.
 func (l Logging) RootLevel() string {
@@ -47,7 +47,7 @@ func (s *Spec) checkLogging(ps *Problems) {
 		switch {
 		case strings.EqualFold(name, "root"):
 			ps.errorf(p, "is the root logger; set spec.logging.level instead")
-		case len(name) > 255 || !loggerNameRE.MatchString(name):
+		case len(name) > 255 || !loggerNameRE().MatchString(name):
 			ps.errorf(p, "is not a Java package or class name; use e.g. org.apache.zookeeper.server.quorum")
 		}
 		if v := l.Loggers[name]; !contains(LogLevels, v) {

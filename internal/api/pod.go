@@ -2,7 +2,6 @@ package api
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -44,8 +43,9 @@ var ReservedLabels = []string{
 const ReservedAnnotationPrefix = Group + "/"
 
 // registryRE is a registry host (with optional port) and optional path, as
-// the distribution reference grammar allows them (no scheme, no tag).
-var registryRE = regexp.MustCompile(`^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*$`)
+// the distribution reference grammar allows them (no scheme, no tag),
+// compiled on first use so that start-up does not pay for it.
+var registryRE = lazyRegexp(`^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*$`)
 
 // checkPodSettings checks imagePullSecrets, imageRegistry, pod and
 // ServiceAccount metadata.
@@ -60,7 +60,7 @@ func (s *Spec) checkPodSettings(ps *Problems) {
 		}
 		seen[r.Name] = i
 	}
-	if r := s.ImageRegistry; r != "" && (len(r) > 255 || !registryRE.MatchString(r)) {
+	if r := s.ImageRegistry; r != "" && (len(r) > 255 || !registryRE().MatchString(r)) {
 		ps.errorf("spec.imageRegistry", "%q is not a registry host with an optional path; use e.g. mirror.example.com or harbor.example.com:5000/dockerhub (no scheme, no trailing slash, no tag)", clip(r))
 	}
 	checkPodLabels(ps, "spec.pod.labels", s.Pod.Labels)

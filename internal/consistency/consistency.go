@@ -5,10 +5,10 @@ import (
 	"sort"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krm"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
@@ -40,10 +40,10 @@ func (g *group) ofKind(kind string) []object {
 // checker holds the stream while the checks run.
 type checker struct {
 	index   map[key]object
-	results framework.Results
+	results krm.Results
 }
 
-func (c *checker) add(r *framework.Result) { c.results = append(c.results, r) }
+func (c *checker) add(r *krm.Result) { c.results = append(c.results, r) }
 
 func (c *checker) lookup(kind, namespace, name string) (object, bool) {
 	o, ok := c.index[key{kind, namespace, name}]
@@ -54,7 +54,7 @@ func (c *checker) lookup(kind, namespace, name string) (object, bool) {
 // (its objects carry the owner annotation) must still be consistent, and
 // every ZookeeperSpec in the stream must have been rendered. It never
 // changes the items.
-func Check(items []*yaml.RNode) framework.Results {
+func Check(items []*yaml.RNode) krm.Results {
 	c := &checker{index: map[key]object{}}
 	groups := map[string]*group{}
 	var owners []string
@@ -84,8 +84,8 @@ func Check(items []*yaml.RNode) framework.Results {
 		c.ensemble(groups[owner])
 	}
 	if len(owners) == 0 && len(specs) == 0 {
-		c.results = append(c.results, &framework.Result{
-			Severity: framework.Warning,
+		c.results = append(c.results, &krm.Result{
+			Severity: krm.Warning,
 			Message:  fmt.Sprintf("the stream holds no ZookeeperSpec and no object rendered by zookeeper-fn (annotation %s): nothing to validate; run the validator after the function", names.OwnerAnnotation),
 		})
 	}

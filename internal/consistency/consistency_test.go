@@ -12,6 +12,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/consistency"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krm"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmtest"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
@@ -38,7 +40,7 @@ func render(t *testing.T, body string) []*yaml.RNode {
 		"- apiVersion: zookeeper-fn.dev/v1alpha1\n  kind: ZookeeperSpec\n  metadata: {name: zk, namespace: prod}\n  spec:" + body
 	var out bytes.Buffer
 	rw := &kio.ByteReadWriter{Reader: strings.NewReader(list), Writer: &out, KeepReaderAnnotations: true}
-	require.NoError(t, framework.Execute(processor.Processor{}, rw))
+	require.NoError(t, framework.Execute(krmtest.Framework(processor.Processor{}), rw))
 	items, err := (&kio.ByteReader{Reader: &out}).Read()
 	require.NoError(t, err)
 	return items
@@ -161,7 +163,7 @@ func requireBreakages(t *testing.T, body string, cases map[string]breakage) {
 			require.NotZero(t, results.ExitCode(), "an error result")
 			var found bool
 			for _, r := range results {
-				if r.Severity == framework.Error && r.ResourceRef.Kind == c.kind && strings.Contains(r.Message, c.words) {
+				if r.Severity == krm.Error && r.ResourceRef.Kind == c.kind && strings.Contains(r.Message, c.words) {
 					found = true
 					if c.path != "" {
 						require.NotNil(t, r.Field)
@@ -178,7 +180,7 @@ func requireBreakages(t *testing.T, body string, cases map[string]breakage) {
 func TestCheckEmptyStream(t *testing.T) {
 	results := consistency.Check(nil)
 	require.Len(t, results, 1)
-	assert.Equal(t, framework.Warning, results[0].Severity)
+	assert.Equal(t, krm.Warning, results[0].Severity)
 	assert.Zero(t, results.ExitCode())
 }
 

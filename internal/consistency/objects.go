@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krm"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/krmio"
 )
 
@@ -48,12 +48,12 @@ func overBudget(n *yaml.RNode, max int) bool {
 }
 
 // report is a result about object o and field path.
-func (o object) report(sev framework.Severity, path, format string, args ...any) *framework.Result {
+func (o object) report(sev krm.Severity, path, format string, args ...any) *krm.Result {
 	return krmio.Result(o.node, path, fmt.Sprintf(format, args...), sev)
 }
 
-func (o object) errorf(path, format string, args ...any) *framework.Result {
-	return o.report(framework.Error, path, format, args...)
+func (o object) errorf(path, format string, args ...any) *krm.Result {
+	return o.report(krm.Error, path, format, args...)
 }
 
 func clip(s string) string { return api.Clip(s) }

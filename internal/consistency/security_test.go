@@ -5,10 +5,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/consistency"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krm"
 )
 
 // securedSpec is the body of a ZookeeperSpec with TLS on both ports.
@@ -24,7 +24,7 @@ const securedSpec = `
 func renderedSecured(t *testing.T) []*yaml.RNode { return render(t, securedSpec) }
 
 // resultAt finds an error result on kind/name at field path.
-func resultAt(rs framework.Results, kind, name, path string) *framework.Result {
+func resultAt(rs krm.Results, kind, name, path string) *krm.Result {
 	for _, r := range rs {
 		if r.ResourceRef != nil && r.ResourceRef.Kind == kind && r.ResourceRef.Name == name && r.Field != nil && r.Field.Path == path {
 			return r

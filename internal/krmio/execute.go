@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"io"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/errors"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krm"
 )
 
 // Execute is framework.Execute with kio.ByteReadWriter{KeepReaderAnnotations:
@@ -25,38 +27,75 @@ import (
 // A stream that kyaml's reader would treat specially (document separators
 // or markers anywhere, CRLF line ends, a wrapper with fields besides
 // apiVersion, kind, items, functionConfig and results) goes through
-// framework.Execute itself. TestExecuteMatchesFramework holds the two
-// paths to the same bytes, exit status and error.
-func Execute(p framework.ResourceListProcessor, b []byte, root *yaml.Node, w io.Writer) error {
+// ExecuteKyaml, which is framework.Execute. TestExecuteMatchesFramework
+// holds the paths to the same bytes, exit status and error as
+// framework.Execute's.
+func Execute(p krm.Processor, b []byte, root *yaml.Node, w io.Writer) error {
 	in, ok := fastInput(b, root)
 	if !ok {
-		return framework.Execute(p, &kio.ByteReadWriter{Reader: bytes.NewReader(b), Writer: w, KeepReaderAnnotations: true})
+		return ExecuteKyaml(p, &kio.ByteReadWriter{Reader: bytes.NewReader(b), Writer: w, KeepReaderAnnotations: true})
 	}
-	rl := framework.ResourceList{Items: in.items, FunctionConfig: in.functionConfig}
-
-	// What framework.Execute does around the processor, in its order.
-	nodeAnnos, err := kio.PreprocessResourcesForInternalAnnotationMigration(rl.Items)
+	rl := krm.ResourceList{Items: in.items, FunctionConfig: in.functionConfig}
+	results, retErr, err := process(p, &rl)
 	if err != nil {
 		return err
 	}
-	retErr := p.Process(&rl)
-	if err := kio.ReconcileInternalAnnotations(rl.Items, nodeAnnos); err != nil {
-		return err
-	}
-	results := in.results
-	if len(rl.Results) > 0 {
-		out, err := yaml.Marshal(rl.Results)
-		if err != nil {
-			return err
-		}
-		if results, err = yaml.Parse(string(out)); err != nil {
-			return err
-		}
+	if results == nil {
+		results = in.results
 	}
 	if err := writeResourceList(w, in.apiVersion, rl.Items, in.functionConfig, results); err != nil {
 		return err
 	}
 	return retErr
+}
+
+// ExecuteKyaml is framework.Execute (kyaml v0.21) without the framework
+// package: rw reads the ResourceList, p runs on it, rw writes it. Its
+// errors are worded as framework.Execute words them.
+func ExecuteKyaml(p krm.Processor, rw *kio.ByteReadWriter) error {
+	var rl krm.ResourceList
+	var err error
+	if rl.Items, err = rw.Read(); err != nil {
+		return errors.WrapPrefixf(err, "failed to read ResourceList input")
+	}
+	rl.FunctionConfig = rw.FunctionConfig
+	results, retErr, err := process(p, &rl)
+	if err != nil {
+		return err
+	}
+	if results != nil {
+		rw.Results = results
+	}
+	if err := rw.Write(rl.Items); err != nil {
+		return err
+	}
+	return retErr
+}
+
+// process is what framework.Execute does around the processor, in its
+// order: kyaml's annotation bookkeeping before and after p, then the
+// results as a YAML tree (nil when p reported none). retErr is p's error,
+// err a failure of the bookkeeping, which ends the run before writing.
+func process(p krm.Processor, rl *krm.ResourceList) (results *yaml.RNode, retErr, err error) {
+	nodeAnnos, err := kio.PreprocessResourcesForInternalAnnotationMigration(rl.Items)
+	if err != nil {
+		return nil, nil, err
+	}
+	retErr = p.Process(rl)
+	if err := kio.ReconcileInternalAnnotations(withKyamlAnnotations(rl.Items), nodeAnnos); err != nil {
+		return nil, nil, err
+	}
+	if len(rl.Results) == 0 {
+		return nil, retErr, nil
+	}
+	out, err := yaml.Marshal(rl.Results)
+	if err != nil {
+		return nil, nil, errors.Wrap(err)
+	}
+	if results, err = yaml.Parse(string(out)); err != nil {
+		return nil, nil, errors.Wrap(err)
+	}
+	return results, retErr, nil
 }
 
 // input is a ResourceList as kyaml's reader unwraps it.
@@ -154,14 +193,15 @@ func writeResourceList(w io.Writer, apiVersion string, items []*yaml.RNode, fc, 
 		}
 	}
 	one := &yaml.Node{Kind: yaml.SequenceNode, Content: make([]*yaml.Node, 1)}
-	var scratch []byte
 	for i, it := range items {
 		final := last && i == len(items)-1
 		// go-yaml ends the stream with "..." only after an open-ended
 		// scalar, which appendItem never writes: the last item may take
-		// it too.
-		if b, ok := appendItem(scratch[:0], it.YNode()); ok {
-			scratch = b
+		// it too. appendItem writes into the buffer's free space (Write
+		// then only moves the bytes into place), so no scratch slice
+		// grows and touches fresh pages; an item larger than that space
+		// grows a slice of its own.
+		if b, ok := appendItem(bw.AvailableBuffer(), it.YNode()); ok {
 			if _, err := bw.Write(b); err != nil {
 				return err
 			}
@@ -201,7 +241,7 @@ func encode(w io.Writer, n *yaml.Node, final bool) error {
 }
 
 // FastPath reports whether Execute writes the output of b itself rather
-// than handing it to framework.Execute; tests use it to cover both paths.
+// than handing it to ExecuteKyaml; tests use it to cover both paths.
 func FastPath(b []byte, root *yaml.Node) bool {
 	_, ok := fastInput(b, root)
 	return ok

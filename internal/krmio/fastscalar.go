@@ -32,7 +32,7 @@ func (w *itemWriter) plainString(s string) bool {
 		}
 	}
 	switch {
-	case letter && (resolvesAsWord(s) || parsesAsNumber(s)):
+	case letter && (resolvesAsWord(s) || specialFloat(s)):
 		return false
 	case digit && (strings.ContainsAny(s, "-: ") || parsesAsNumber(s)):
 		return false
@@ -45,11 +45,26 @@ func (w *itemWriter) plainString(s string) bool {
 // YAML 1.1's (which the function quotes; a plain one here is someone
 // else's node, left to go-yaml).
 func resolvesAsWord(s string) bool {
-	switch strings.ToLower(s) {
-	case "null", "true", "false", "y", "yes", "n", "no", "on", "off":
-		return true
+	if len(s) > len("false") {
+		return false
+	}
+	for _, w := range [...]string{"null", "true", "false", "y", "yes", "n", "no", "on", "off"} {
+		if strings.EqualFold(s, w) {
+			return true
+		}
 	}
 	return false
+}
+
+// specialFloat is parsesAsNumber for a string that starts with a letter,
+// or a '-' and a letter, without its cost (strconv's errors allocate, on
+// nearly every name and word of an item): no integer starts so, and the
+// only floats that do are strconv's infinities and NaN, in any case.
+// TestSpecialFloat holds the two to the same answer.
+func specialFloat(s string) bool {
+	p := strings.ReplaceAll(s, "_", "")
+	return strings.EqualFold(p, "nan") || strings.EqualFold(strings.TrimPrefix(p, "-"), "inf") ||
+		strings.EqualFold(strings.TrimPrefix(p, "-"), "infinity")
 }
 
 // parsesAsNumber is every number go-yaml's resolver tries, and more.

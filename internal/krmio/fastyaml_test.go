@@ -3,6 +3,7 @@ package krmio
 import (
 	"bytes"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -127,4 +128,72 @@ func TestAppendItemRandom(t *testing.T) {
 		t.Errorf("only %d of 20000 random items written without go-yaml", fast)
 	}
 	t.Logf("%d of 20000 random items written without go-yaml", fast)
+}
+
+// TestAppendItemFlowRandom: random trees as TestAppendItemRandom's, with
+// half the collections in flow style and no custom tags, so that many
+// flow collections (of every scalar the fuzz words hold, nested, at the
+// root, as values and as sequence items) take the writer's flow path.
+func TestAppendItemFlowRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	var flowify func(n *yaml.Node)
+	flowify = func(n *yaml.Node) {
+		if n.Kind != yaml.ScalarNode {
+			n.Tag, n.Style = "", 0
+			if r.IntN(2) == 0 {
+				n.Style = yaml.FlowStyle
+			}
+		}
+		for _, c := range n.Content {
+			flowify(c)
+		}
+	}
+	fast, flows := 0, 0
+	for i := range 100000 {
+		n := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap}
+		for range 1 + r.IntN(4) {
+			n.Content = append(n.Content, randomNode(r, 5), randomNode(r, 2))
+		}
+		flowify(n)
+		if r.IntN(4) != 0 {
+			n.Style = 0
+		}
+		if checkItem(t, "flow random "+strings.Repeat("", i), n) {
+			fast++
+			if got, _ := appendItem(nil, n); bytes.ContainsAny(got, "{[") {
+				flows++
+			}
+		}
+	}
+	if flows < 1000 {
+		t.Errorf("only %d of 100000 random items with flow collections written without go-yaml (%d in all)", flows, fast)
+	}
+	t.Logf("%d of 100000 random items written without go-yaml, %d with flow collections", fast, flows)
+}
+
+// TestAppendItemFlowLong: kyaml's width is unlimited, so go-yaml never
+// breaks a long flow collection or a long scalar in one; the writer,
+// which never breaks either, must take these and match.
+func TestAppendItemFlowLong(t *testing.T) {
+	words := strings.TrimSpace(strings.Repeat("word ", 60))
+	keys := "k: v"
+	for i := range 40 {
+		keys += ", key" + strconv.Itoa(i) + ": value"
+	}
+	for name, src := range map[string]string{
+		"long value":      "data: {a: " + words + ", b: c}\n",
+		"many keys":       "data: {" + keys + "}\n",
+		"long sequence":   "args: [" + strings.TrimSuffix(strings.Repeat("flag=value, ", 40), ", ") + "]\n",
+		"nested":          "spec: {resources: {requests: {cpu: \"1\", memory: 4Gi}, limits: {memory: 4Gi}}, list: [a, {b: c}, [d]]}\n",
+		"quoted long":     "data: {a: \"" + words + "\"}\n",
+		"root flow items": "{apiVersion: v1, kind: ConfigMap, metadata: {name: x}, data: {a: " + words + "}}\n",
+	} {
+		n, err := yaml.Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !checkItem(t, name, n.YNode()) {
+			t.Errorf("%s: left to go-yaml", name)
+		}
+	}
 }

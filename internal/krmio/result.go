@@ -1,15 +1,16 @@
 package krmio
 
 import (
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krm"
 )
 
 // Result builds a KRM result about resource n and field path; the path
 // also starts the message, as kustomize shows only the message.
-func Result(n *yaml.RNode, path, msg string, sev framework.Severity) *framework.Result {
-	r := &framework.Result{
+func Result(n *yaml.RNode, path, msg string, sev krm.Severity) *krm.Result {
+	r := &krm.Result{
 		Message:  msg,
 		Severity: sev,
 		ResourceRef: &yaml.ResourceIdentifier{
@@ -19,10 +20,10 @@ func Result(n *yaml.RNode, path, msg string, sev framework.Severity) *framework.
 	}
 	if path != "" {
 		r.Message = path + " " + msg
-		r.Field = &framework.Field{Path: path}
+		r.Field = &krm.Field{Path: path}
 	}
 	if f := n.GetAnnotations()[kioutil.PathAnnotation]; f != "" {
-		r.File = &framework.File{Path: f}
+		r.File = &krm.File{Path: f}
 	}
 	return r
 }

@@ -5,8 +5,9 @@ import (
 	"strconv"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krm"
 )
 
 // MaxSpecNodes bounds the YAML nodes of a spec once its anchors and
@@ -21,8 +22,8 @@ const maxDuplicatesPerItem = 5
 // duplicate keys anywhere (kustomize and kubectl refuse them, and YAML
 // readers disagree about which value wins), and no alias bomb in the
 // resources the function decodes (those for which decodes is true).
-func Screen(rl *framework.ResourceList, decodes func(*yaml.RNode) bool) framework.Results {
-	var results framework.Results
+func Screen(rl *krm.ResourceList, decodes func(*yaml.RNode) bool) krm.Results {
+	var results krm.Results
 	all := rl.Items
 	if rl.FunctionConfig != nil {
 		all = append(append([]*yaml.RNode(nil), rl.Items...), rl.FunctionConfig)
@@ -32,14 +33,14 @@ func Screen(rl *framework.ResourceList, decodes func(*yaml.RNode) bool) framewor
 		findDuplicates(it.YNode(), "", &dups)
 		for _, d := range dups {
 			msg := fmt.Sprintf("is set twice (%s); YAML readers disagree on which value wins and kustomize and kubectl refuse it: keep one", d.where())
-			results = append(results, Result(it, d.path, msg, framework.Error))
+			results = append(results, Result(it, d.path, msg, krm.Error))
 		}
 		if len(dups) > 0 || !decodes(it) {
 			continue
 		}
 		if path, over := ExceedsNodes(it.YNode(), MaxSpecNodes); over {
 			msg := fmt.Sprintf("expands to more than %d YAML nodes through anchors and aliases (an alias bomb?); write the values out instead of repeating *aliases", MaxSpecNodes)
-			results = append(results, Result(it, path, msg, framework.Error))
+			results = append(results, Result(it, path, msg, krm.Error))
 		}
 	}
 	return results

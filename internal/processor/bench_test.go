@@ -9,7 +9,9 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krm"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/krmio"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmtest"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
@@ -37,7 +39,7 @@ func BenchmarkProcess(b *testing.B) {
 			for b.Loop() {
 				var out bytes.Buffer
 				rw := &kio.ByteReadWriter{Reader: bytes.NewReader(in), Writer: &out, KeepReaderAnnotations: true}
-				if err := framework.Execute(processor.Processor{}, rw); err != nil {
+				if err := framework.Execute(krmtest.Framework(processor.Processor{}), rw); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -80,11 +82,11 @@ func manySpecs(n int) []byte {
 	return b.Bytes()
 }
 
-func execute(b *testing.B, p framework.ResourceListProcessor, in []byte) {
+func execute(b *testing.B, p krm.Processor, in []byte) {
 	b.Helper()
 	var out bytes.Buffer
 	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(in), Writer: &out, KeepReaderAnnotations: true}
-	if err := framework.Execute(p, rw); err != nil {
+	if err := framework.Execute(krmtest.Framework(p), rw); err != nil {
 		b.Fatal(err)
 	}
 }
@@ -103,9 +105,10 @@ func binary(b *testing.B, in []byte) {
 	}
 }
 
-// benchIdentity is a framework function that changes nothing: the floor of
-// reading and writing a ResourceList with kyaml.
-var benchIdentity = framework.ResourceListProcessorFunc(func(*framework.ResourceList) error { return nil })
+// benchIdentity is a function that changes nothing: through
+// framework.Execute, the floor of reading and writing a ResourceList
+// with kyaml.
+var benchIdentity = krm.ProcessorFunc(func(*krm.ResourceList) error { return nil })
 
 // BenchmarkPassThrough is the cost of a stream of unrelated resources
 // through the function as the binary runs it (fn), with kyaml's identity
@@ -160,7 +163,7 @@ func BenchmarkProcessor(b *testing.B) {
 				// Process replaces the list and marks the specs
 				// local-config (the same on every run): a fresh list of
 				// the same nodes is the same input each time.
-				rl := &framework.ResourceList{Items: append([]*yaml.RNode(nil), items...)}
+				rl := &krm.ResourceList{Items: append([]*yaml.RNode(nil), items...)}
 				if err := (processor.Processor{}).Process(rl); err != nil {
 					b.Fatal(err)
 				}

@@ -10,7 +10,9 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krm"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/krmio"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmtest"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
@@ -87,15 +89,27 @@ items:
 		"null-fc":          rl + "items:\n" + spec + "functionConfig: null\n",
 		"internal-annotations": rl + "items:\n" + strings.Replace(spec, "namespace: ns}", "namespace: ns, annotations: {config.kubernetes.io/path: dir/zk.yaml, config.kubernetes.io/index: '0', internal.config.kubernetes.io/path: dir/zk.yaml, internal.config.kubernetes.io/index: '0'}}", 1) +
 			"- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: legacy\n    annotations:\n      config.kubernetes.io/path: other.yaml\n",
-		"wide-sequences":       rl + "items:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: w}\n    spec:\n      ports:\n        - port: 80\n          # a comment\n        - port: 81\n",
-		"leading-marker":       "---\n" + rl + "items:\n" + spec,
-		"trailing-marker":      rl + "items:\n" + spec + "---\n",
-		"end-marker":           rl + "items:\n" + spec + "...\n",
-		"separator-in-a-block": rl + "items:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: embedded}\n  data:\n    doc.yaml: |\n      a: 1\n---\n",
-		"crlf":                 strings.ReplaceAll(rl+"items:\n"+spec, "\n", "\r\n"),
-		"wrapper-metadata":     rl + "metadata: {name: x}\nitems:\n" + spec,
-		"wrapper-extra":        rl + "extra: 1\nitems:\n" + spec,
-		"directive":            "%YAML 1.1\n---\n" + rl + "items:\n" + spec,
+		// Which items kyaml's annotation reconciliation may skip
+		// (krmio.withKyamlAnnotations): legacy-only and internal-only
+		// inputs (the output takes their format), ids, null, aliased
+		// and merged annotations and metadata.
+		"legacy-only-annotations": rl + "items:\n" + strings.Replace(spec, "namespace: ns}", "namespace: ns, annotations: {config.kubernetes.io/path: zk.yaml, config.kubernetes.io/index: '2', config.k8s.io/id: '7'}}", 1),
+		"internal-only-annotations": rl + "items:\n" + strings.Replace(spec, "namespace: ns}", "namespace: ns, annotations: {internal.config.kubernetes.io/path: zk.yaml, internal.config.kubernetes.io/id: '3'}}", 1) +
+			"- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: plain, annotations: {a: b}}\n",
+		"null-annotations":       rl + "items:\n" + spec + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: nul, annotations: null}\n",
+		"merged-metadata":        rl + "items:\n" + spec + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: &md {name: merged, annotations: {x: y}}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {<<: *md, name: merging}\n",
+		"merged-annotations":     rl + "items:\n" + spec + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: m, annotations: &an {config.kubernetes.io/path: a.yaml}}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: n, annotations: {<<: *an, b: c}}\n",
+		"aliased-metadata":       rl + "items:\n" + spec + "- apiVersion: v1\n  kind: ConfigMap\n  metadata: &m {name: same, annotations: {config.kubernetes.io/path: a.yaml}}\n- apiVersion: v1\n  kind: Secret\n  metadata: *m\n",
+		"mismatched-annotations": rl + "items:\n" + strings.Replace(spec, "namespace: ns}", "namespace: ns, annotations: {config.kubernetes.io/path: a.yaml, internal.config.kubernetes.io/path: b.yaml}}", 1),
+		"wide-sequences":         rl + "items:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: w}\n    spec:\n      ports:\n        - port: 80\n          # a comment\n        - port: 81\n",
+		"leading-marker":         "---\n" + rl + "items:\n" + spec,
+		"trailing-marker":        rl + "items:\n" + spec + "---\n",
+		"end-marker":             rl + "items:\n" + spec + "...\n",
+		"separator-in-a-block":   rl + "items:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: embedded}\n  data:\n    doc.yaml: |\n      a: 1\n---\n",
+		"crlf":                   strings.ReplaceAll(rl+"items:\n"+spec, "\n", "\r\n"),
+		"wrapper-metadata":       rl + "metadata: {name: x}\nitems:\n" + spec,
+		"wrapper-extra":          rl + "extra: 1\nitems:\n" + spec,
+		"directive":              "%YAML 1.1\n---\n" + rl + "items:\n" + spec,
 	} {
 		corpus["case:"+name] = []byte(s)
 	}
@@ -124,7 +138,7 @@ func TestExecuteMatchesFramework(t *testing.T) {
 		}
 		for _, p := range []struct {
 			name string
-			p    framework.ResourceListProcessor
+			p    krm.Processor
 		}{{"function", processor.Processor{}}, {"identity", benchIdentity}} {
 			want, wantErr := viaFramework(p.p, in)
 			got, gotErr, usedFast := viaExecute(t, p.p, in)
@@ -144,13 +158,13 @@ func TestExecuteMatchesFramework(t *testing.T) {
 	}
 }
 
-func viaFramework(p framework.ResourceListProcessor, in []byte) ([]byte, error) {
+func viaFramework(p krm.Processor, in []byte) ([]byte, error) {
 	var out bytes.Buffer
-	err := framework.Execute(p, &kio.ByteReadWriter{Reader: bytes.NewReader(in), Writer: &out, KeepReaderAnnotations: true})
+	err := framework.Execute(krmtest.Framework(p), &kio.ByteReadWriter{Reader: bytes.NewReader(in), Writer: &out, KeepReaderAnnotations: true})
 	return out.Bytes(), err
 }
 
-func viaExecute(t testing.TB, p framework.ResourceListProcessor, in []byte) ([]byte, error, bool) {
+func viaExecute(t testing.TB, p krm.Processor, in []byte) ([]byte, error, bool) {
 	t.Helper()
 	b, root, err := krmio.ReadResourceList(bytes.NewReader(in))
 	if err != nil {
@@ -181,7 +195,7 @@ func FuzzExecute(f *testing.F) {
 		if _, err := krmio.ReadInput(bytes.NewReader(in)); err != nil {
 			return
 		}
-		for _, p := range []framework.ResourceListProcessor{processor.Processor{}, benchIdentity} {
+		for _, p := range []krm.Processor{processor.Processor{}, benchIdentity} {
 			want, wantErr := viaFramework(p, in)
 			got, gotErr, _ := viaExecute(t, p, in)
 			if !bytes.Equal(want, got) || fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {

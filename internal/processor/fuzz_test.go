@@ -85,7 +85,7 @@ func repoInputs(t testing.TB) map[string][]byte {
 func fuzzExecute(in []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(in), Writer: &buf, KeepReaderAnnotations: true}
-	err := framework.Execute(processor.Processor{}, rw)
+	err := framework.Execute(krmtest.Framework(processor.Processor{}), rw)
 	return buf.Bytes(), err
 }
 

@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/golden"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krmtest"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/processor"
 )
 
@@ -32,7 +33,7 @@ func TestGolden(t *testing.T) {
 		UpdateExpectedFromActual: golden.Update(),
 		OutputAssertionFunc:      exact,
 		ErrorAssertionFunc:       exact,
-		Processor:                func() framework.ResourceListProcessor { return processor.Processor{} },
+		Processor:                func() framework.ResourceListProcessor { return krmtest.Framework(processor.Processor{}) },
 	}
 	checker.Assert(t)
 	require.GreaterOrEqual(t, len(checker.TestCasesRun()), 10, "golden cases found")
@@ -43,7 +44,7 @@ func run(t *testing.T, input []byte) (out []byte, err error) {
 	t.Helper()
 	var buf bytes.Buffer
 	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(input), Writer: &buf, KeepReaderAnnotations: true}
-	err = framework.Execute(processor.Processor{}, rw)
+	err = framework.Execute(krmtest.Framework(processor.Processor{}), rw)
 	return buf.Bytes(), err
 }
 

@@ -3,16 +3,15 @@ package processor
 import (
 	"fmt"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
-
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krm"
 )
 
 // checkGeneratedClashes finds two specs that would generate the same
 // object: two specs creating one StorageClass, or PersistentVolume names
 // (<namespace>-<name>-<template>-<i>) that meet across namespaces. The
 // output would hold the object twice, which kustomize refuses.
-func checkGeneratedClashes(specs []spec) framework.Results {
+func checkGeneratedClashes(specs []spec) krm.Results {
 	type pair struct{ kind, a, b string }
 	owner := map[id]spec{}
 	clashes := map[pair][]string{}
@@ -38,7 +37,7 @@ func checkGeneratedClashes(specs []spec) framework.Results {
 			clashes[p] = append(clashes[p], g.name)
 		}
 	}
-	var results framework.Results
+	var results krm.Results
 	for _, p := range order {
 		list := clashes[p]
 		what := fmt.Sprintf("the %s %q", p.kind, list[0])
@@ -51,7 +50,7 @@ func checkGeneratedClashes(specs []spec) framework.Results {
 		} else {
 			msg += "rename one of the specs"
 		}
-		results = append(results, result(nodes[p].node, "metadata.name", msg, framework.Error))
+		results = append(results, result(nodes[p].node, "metadata.name", msg, krm.Error))
 	}
 	return results
 }

@@ -5,10 +5,10 @@ import (
 	"sort"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krm"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/suggest"
 )
 
@@ -18,8 +18,8 @@ var ourKinds = []string{api.Kind, FunctionKind}
 // checkKinds refuses resources that were meant for the function but would
 // pass through silently: any other kind in its group, and kinds that are
 // a near miss of its own in any group (zookeeperspec, ZookeeperSpecs).
-func checkKinds(rl *framework.ResourceList) framework.Results {
-	var out framework.Results
+func checkKinds(rl *krm.ResourceList) krm.Results {
+	var out krm.Results
 	all := rl.Items
 	if rl.FunctionConfig != nil {
 		all = append(append([]*yaml.RNode(nil), all...), rl.FunctionConfig)
@@ -32,11 +32,11 @@ func checkKinds(rl *framework.ResourceList) framework.Results {
 		guess := closestKind(kind)
 		switch {
 		case group == api.Group && guess != "":
-			out = append(out, result(it, "kind", fmt.Sprintf("%q is not a kind of %s; did you mean %s? (the kinds are %s)", clip(kind), api.Group, guess, strings.Join(ourKinds, " and ")), framework.Error))
+			out = append(out, result(it, "kind", fmt.Sprintf("%q is not a kind of %s; did you mean %s? (the kinds are %s)", clip(kind), api.Group, guess, strings.Join(ourKinds, " and ")), krm.Error))
 		case group == api.Group:
-			out = append(out, result(it, "kind", fmt.Sprintf("%q is not a kind of %s; the kinds are %s", clip(kind), api.Group, strings.Join(ourKinds, " and ")), framework.Error))
+			out = append(out, result(it, "kind", fmt.Sprintf("%q is not a kind of %s; the kinds are %s", clip(kind), api.Group, strings.Join(ourKinds, " and ")), krm.Error))
 		case guess != "":
-			out = append(out, result(it, "kind", fmt.Sprintf("%q is close to %s, which the function reads, but it is not; did you mean kind: %s with apiVersion: %s?", clip(kind), guess, guess, api.APIVersion), framework.Error))
+			out = append(out, result(it, "kind", fmt.Sprintf("%q is close to %s, which the function reads, but it is not; did you mean kind: %s with apiVersion: %s?", clip(kind), guess, guess, api.APIVersion), krm.Error))
 		}
 	}
 	return out

@@ -5,11 +5,11 @@ import (
 	"maps"
 	"slices"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/consistency"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krm"
 )
 
 // FunctionKind is the kind of the function's own configuration, the
@@ -32,15 +32,15 @@ const (
 // from data.mode of a ConfigMap one (kpt). Any other functionConfig (a ZookeeperSpec in generator use, a ConfigMap,
 // none) means render. Unknown fields are errors: a typo must not silently
 // turn a validator into a renderer.
-func functionMode(fc *yaml.RNode) (string, framework.Results) {
+func functionMode(fc *yaml.RNode) (string, krm.Results) {
 	if fc != nil && fc.GetKind() == "ConfigMap" && fc.GetApiVersion() == "v1" {
 		return configMapMode(fc)
 	}
 	if fc == nil || fc.GetKind() != FunctionKind {
 		return ModeRender, nil
 	}
-	fail := func(path, msg string) (string, framework.Results) {
-		return "", framework.Results{result(fc, path, msg, framework.Error)}
+	fail := func(path, msg string) (string, krm.Results) {
+		return "", krm.Results{result(fc, path, msg, krm.Error)}
 	}
 	if v := fc.GetApiVersion(); v != api.APIVersion {
 		return fail("apiVersion", fmt.Sprintf("%q is not supported for kind %s; use %s", clip(v), FunctionKind, api.APIVersion))
@@ -81,9 +81,9 @@ func functionMode(fc *yaml.RNode) (string, framework.Results) {
 // configMapMode reads data.mode from a ConfigMap functionConfig, the form
 // kpt's `configMap: {mode: validate}` and `kpt fn eval -- mode=validate`
 // produce. Any other key is an error: `mod=validate` must not render.
-func configMapMode(fc *yaml.RNode) (string, framework.Results) {
+func configMapMode(fc *yaml.RNode) (string, krm.Results) {
 	data := fc.GetDataMap()
-	var results framework.Results
+	var results krm.Results
 	for _, k := range slices.Sorted(maps.Keys(data)) {
 		if k == "mode" {
 			continue
@@ -92,7 +92,7 @@ func configMapMode(fc *yaml.RNode) (string, framework.Results) {
 		if c := closest(k, []string{"mode"}); c != "" {
 			msg += fmt.Sprintf("; did you mean %s?", c)
 		}
-		results = append(results, result(fc, "data."+clip(k), msg, framework.Error))
+		results = append(results, result(fc, "data."+clip(k), msg, krm.Error))
 	}
 	if results != nil {
 		return "", results
@@ -104,11 +104,11 @@ func configMapMode(fc *yaml.RNode) (string, framework.Results) {
 	case m == ModeValidate:
 		return ModeValidate, nil
 	}
-	return "", framework.Results{result(fc, "data.mode", fmt.Sprintf("%q is not a mode; use render (expand the specs, the default) or validate (check a rendered stream)", clip(m)), framework.Error)}
+	return "", krm.Results{result(fc, "data.mode", fmt.Sprintf("%q is not a mode; use render (expand the specs, the default) or validate (check a rendered stream)", clip(m)), krm.Error)}
 }
 
 // validate checks a rendered stream and leaves the items as they are.
-func validate(rl *framework.ResourceList) error {
+func validate(rl *krm.ResourceList) error {
 	rl.Results = append(rl.Results, consistency.Check(rl.Items)...)
 	if rl.Results.ExitCode() != 0 {
 		return rl.Results

@@ -8,8 +8,8 @@ import (
 	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krm"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/objcheck"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/render"
@@ -20,8 +20,8 @@ import (
 // that no object the API server refuses leaves the function. One failure
 // repeated on several objects (a label every object carries) is reported
 // once.
-func checkObjects(specs []spec) framework.Results {
-	var out framework.Results
+func checkObjects(specs []spec) krm.Results {
+	var out krm.Results
 	for _, s := range specs {
 		type key struct{ path, hint, field, detail string }
 		seen := map[key]int{}
@@ -42,7 +42,7 @@ func checkObjects(specs []spec) framework.Results {
 			if n := seen[k] - 1; n > 0 {
 				msg += fmt.Sprintf(" (and %d more places)", n)
 			}
-			out = append(out, result(s.node, k.path, msg+"; "+k.hint, framework.Error))
+			out = append(out, result(s.node, k.path, msg+"; "+k.hint, krm.Error))
 		}
 	}
 	return out

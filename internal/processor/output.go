@@ -5,17 +5,17 @@ import (
 	"path"
 	"strconv"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krm"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/yamlconv"
 )
 
 // renderAll returns the new item list: every item in its place, the
 // objects the specs generated before removed (by exact identity, see
 // ownership), and each spec followed by its freshly rendered objects.
-func renderAll(items []*yaml.RNode, specs []spec) ([]*yaml.RNode, framework.Results, error) {
+func renderAll(items []*yaml.RNode, specs []spec) ([]*yaml.RNode, krm.Results, error) {
 	own := planOwnership(items, specs)
 	byIndex := map[int]int{}
 	for i, s := range specs {
@@ -24,7 +24,7 @@ func renderAll(items []*yaml.RNode, specs []spec) ([]*yaml.RNode, framework.Resu
 	files := outputFiles(specs)
 	used := usedIndexes(items, own)
 	var out []*yaml.RNode
-	var warnings framework.Results
+	var warnings krm.Results
 	for i, it := range items {
 		if own.replaced[i] {
 			continue

@@ -5,10 +5,10 @@ import (
 	"sort"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krm"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
@@ -70,8 +70,8 @@ const maxListed = 6
 // strayWarnings: objects whose owner spec is gone (renamed or removed), or
 // that their spec no longer renders, pass through; each owner gets one
 // warning naming them and how to remove them.
-func (own ownership) strayWarnings() framework.Results {
-	var out framework.Results
+func (own ownership) strayWarnings() krm.Results {
+	var out krm.Results
 	for _, owner := range own.order {
 		objs := own.strays[owner]
 		ns, name, _ := strings.Cut(owner, "/")
@@ -91,15 +91,15 @@ func (own ownership) strayWarnings() framework.Results {
 			msg = fmt.Sprintf("%s carry the owner annotation %s: %s, but no %s %s is in the input (renamed or removed?): they pass through unchanged", strings.Join(list, ", "), names.OwnerAnnotation, owner, api.Kind, owner)
 		}
 		msg += fmt.Sprintf("; if they are leftovers of an earlier render, delete them from the package (kpt: their file) and from the cluster (kubectl delete -n %s %s); a removed ensemble's claims (data-%s-N) keep its data until you delete them", ns, strings.Join(kubectl, " "), name)
-		out = append(out, result(objs[0], "", msg, framework.Warning))
+		out = append(out, result(objs[0], "", msg, krm.Warning))
 	}
 	return out
 }
 
 // handEdits warns when a replaced object differs from what its spec
 // renders now: someone edited the generated output, and the edit is lost.
-func (own ownership) handEdits(s spec, generated []*yaml.RNode) framework.Results {
-	var out framework.Results
+func (own ownership) handEdits(s spec, generated []*yaml.RNode) krm.Results {
+	var out krm.Results
 	for i, g := range generatedIDs(s) {
 		old, ok := own.old[g.id]
 		if !ok {
@@ -110,7 +110,7 @@ func (own ownership) handEdits(s spec, generated []*yaml.RNode) framework.Result
 			continue
 		}
 		msg := fmt.Sprintf("differs from what %s %s renders now (first at %s): it was edited by hand or rendered by another version of zookeeper-fn; it is replaced and the edit is lost: make the change in the spec, or in a patch the kustomization applies before the function", api.Kind, specOwner(s), where)
-		out = append(out, result(old, "", msg, framework.Warning))
+		out = append(out, result(old, "", msg, krm.Warning))
 	}
 	return out
 }

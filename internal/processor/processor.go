@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
+	"github.com/zookeeper-fn/zookeeper-fn/internal/krm"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/krmio"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/membership"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/render"
@@ -16,10 +16,10 @@ import (
 // LocalConfigAnnotation marks the spec so kustomize and kpt never apply it.
 const LocalConfigAnnotation = "config.kubernetes.io/local-config"
 
-// Processor implements framework.ResourceListProcessor.
+// Processor implements krm.Processor.
 type Processor struct{}
 
-var _ framework.ResourceListProcessor = Processor{}
+var _ krm.Processor = Processor{}
 
 // spec is one ZookeeperSpec found in the stream.
 type spec struct {
@@ -33,7 +33,7 @@ type spec struct {
 // Process renders every spec in rl. On any error it leaves rl.Items as
 // they came and returns the results, so no half-rendered topology is
 // ever written and the exit code is non-zero.
-func (Processor) Process(rl *framework.ResourceList) error {
+func (Processor) Process(rl *krm.ResourceList) error {
 	mode, results := functionMode(rl.FunctionConfig)
 	if results = append(append(krmio.Screen(rl, decodes), checkKinds(rl)...), results...); results.ExitCode() != 0 {
 		rl.Results = append(rl.Results, results...)
@@ -71,7 +71,7 @@ func (Processor) Process(rl *framework.ResourceList) error {
 // adoptFunctionConfig supports generator use: a ZookeeperSpec given as the
 // functionConfig is rendered like one in the items (it is added to them
 // unless the caller already sent it there).
-func adoptFunctionConfig(rl *framework.ResourceList) error {
+func adoptFunctionConfig(rl *krm.ResourceList) error {
 	fc := rl.FunctionConfig
 	if fc == nil || !isSpec(fc) {
 		return nil
@@ -124,20 +124,20 @@ func hasAlias(n *yaml.Node) bool {
 
 // decodeSpecs finds, decodes, defaults and checks every spec. Problems
 // become results that point at the spec and the field.
-func decodeSpecs(items []*yaml.RNode) ([]spec, framework.Results) {
+func decodeSpecs(items []*yaml.RNode) ([]spec, krm.Results) {
 	var specs []spec
-	var results framework.Results
+	var results krm.Results
 	for i, n := range items {
 		if n.GetKind() != api.Kind {
 			continue
 		}
 		if n.GetApiVersion() != api.APIVersion {
-			results = append(results, result(n, "apiVersion", fmt.Sprintf("%q is not supported for kind %s; use %s", n.GetApiVersion(), api.Kind, api.APIVersion), framework.Error))
+			results = append(results, result(n, "apiVersion", fmt.Sprintf("%q is not supported for kind %s; use %s", n.GetApiVersion(), api.Kind, api.APIVersion), krm.Error))
 			continue
 		}
 		b, err := specJSON(n)
 		if err != nil {
-			results = append(results, result(n, "", fmt.Sprintf("cannot read the spec: %v", err), framework.Error))
+			results = append(results, result(n, "", fmt.Sprintf("cannot read the spec: %v", err), krm.Error))
 			continue
 		}
 		z, problems := api.Decode(b)
@@ -145,9 +145,9 @@ func decodeSpecs(items []*yaml.RNode) ([]spec, framework.Results) {
 			problems = append(problems, z.Check()...)
 		}
 		for _, p := range problems {
-			sev := framework.Error
+			sev := krm.Error
 			if p.Warning {
-				sev = framework.Warning
+				sev = krm.Warning
 			}
 			results = append(results, result(n, p.Path, p.Message, sev))
 		}
