@@ -3,7 +3,6 @@ package api
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
@@ -98,14 +97,7 @@ func checkAnnotations(ps *Problems, path string, annotations map[string]string) 
 	}
 }
 
-func stringKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func stringKeys(m map[string]string) []string { return sortedKeys(m) }
 
 // ResolveImage maps an image reference onto registry, keeping its
 // repository path, tag and digest. Docker Hub short names gain their
