@@ -16,14 +16,11 @@ const keyless = "  backup:\n    enabled: true\n    s3: {endpoint: 'https://s3.eu
 func TestBackupKeylessToS3(t *testing.T) {
 	objs := renderAll(spec(t, keyless))
 	pod := statefulSet(t, objs).Spec.Template
-	b := findContainer(t, pod.Spec.Containers, BackupContainer)
-	r := findContainer(t, pod.Spec.InitContainers, RestoreContainer)
-	for _, c := range []corev1.Container{b, r} {
-		env := map[string]string{}
+	for _, c := range backupContainers(t, pod) {
 		for _, ev := range c.Env {
 			assert.Nil(t, ev.ValueFrom, "%s: %s: no Secret in keyless mode", c.Name, ev.Name)
-			env[ev.Name] = ev.Value
 		}
+		env := envValues(c)
 		assert.Equal(t, "arn:aws:iam::123456789012:role/zk-backup", env["AWS_ROLE_ARN"], c.Name)
 		assert.Equal(t, "/zkfn-aws-token/token", env["AWS_WEB_IDENTITY_TOKEN_FILE"], c.Name)
 		assert.Equal(t, "https://sts.eu-west-1.amazonaws.com", env["STS_ENDPOINT"], c.Name)

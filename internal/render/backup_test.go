@@ -34,6 +34,25 @@ func findContainer(t *testing.T, cs []corev1.Container, name string) corev1.Cont
 	return corev1.Container{}
 }
 
+// backupContainers gives a rendered pod's backup sidecar and restore init
+// container, which must carry the same target settings.
+func backupContainers(t *testing.T, pod corev1.PodTemplateSpec) []corev1.Container {
+	t.Helper()
+	return []corev1.Container{
+		findContainer(t, pod.Spec.Containers, BackupContainer),
+		findContainer(t, pod.Spec.InitContainers, RestoreContainer),
+	}
+}
+
+// envValues maps a container's variables to their literal values.
+func envValues(c corev1.Container) map[string]string {
+	env := map[string]string{}
+	for _, ev := range c.Env {
+		env[ev.Name] = ev.Value
+	}
+	return env
+}
+
 func mountsByName(c corev1.Container) map[string]corev1.VolumeMount {
 	m := map[string]corev1.VolumeMount{}
 	for _, vm := range c.VolumeMounts {
@@ -68,10 +87,7 @@ func TestBackupSidecarToVolume(t *testing.T) {
 	assert.Equal(t, "/datalog", m[names.DataLogVolume].MountPath)
 	assert.Equal(t, "/conf", m[volumeConfig].MountPath)
 	assert.False(t, m[volumeBackupTarget].ReadOnly)
-	env := map[string]string{}
-	for _, ev := range b.Env {
-		env[ev.Name] = ev.Value
-	}
+	env := envValues(b)
 	assert.Equal(t, "1800", env["BACKUP_INTERVAL_SECONDS"])
 	assert.Equal(t, "3", env["BACKUP_RETAIN"])
 	assert.Equal(t, "/backup", env["BACKUP_DIR"])
@@ -111,9 +127,8 @@ func TestBackupToS3AndRestore(t *testing.T) {
 		assert.False(t, isClaim, "no claim for an S3 target")
 	}
 	pod := statefulSet(t, objs).Spec.Template
-	b := findContainer(t, pod.Spec.Containers, BackupContainer)
-	r := findContainer(t, pod.Spec.InitContainers, RestoreContainer)
-	for _, c := range []corev1.Container{b, r} {
+	containers := backupContainers(t, pod)
+	for _, c := range containers {
 		refs := map[string]string{}
 		for _, ev := range c.Env {
 			if ev.ValueFrom != nil && ev.ValueFrom.SecretKeyRef != nil {
@@ -126,6 +141,7 @@ func TestBackupToS3AndRestore(t *testing.T) {
 		assert.Equal(t, map[string]string{"AWS_ACCESS_KEY_ID": "s3-creds/id", "AWS_SECRET_ACCESS_KEY": "s3-creds/AWS_SECRET_ACCESS_KEY"}, refs, c.Name)
 		assert.NotContains(t, mountsByName(c), volumeBackupTarget)
 	}
+	r := containers[1]
 	m := mountsByName(r)
 	assert.False(t, m[names.DataVolume].ReadOnly, "the restore writes the data volume")
 	assert.Equal(t, []string{"bash", "/zkfn-backup/restore.sh"}, r.Command)
