@@ -24,11 +24,19 @@ func decode(t *testing.T, doc string) (*api.ZookeeperSpec, api.Problems) {
 	return z, ps
 }
 
+// decodeValid decodes doc and requires no errors; the problems it returns
+// are warnings.
+func decodeValid(t *testing.T, doc string) (*api.ZookeeperSpec, api.Problems) {
+	t.Helper()
+	z, ps := decode(t, doc)
+	require.False(t, ps.HasErrors(), ps.Error())
+	return z, ps
+}
+
 const header = "apiVersion: zookeeper-fn.dev/v1alpha1\nkind: ZookeeperSpec\nmetadata: {name: zk, namespace: ns}\n"
 
 func TestDefaults(t *testing.T) {
-	z, ps := decode(t, header)
-	require.False(t, ps.HasErrors(), ps.Error())
+	z, _ := decodeValid(t, header)
 	s := z.Spec
 	assert.EqualValues(t, 3, *s.Replicas)
 	assert.Equal(t, api.DefaultImage, s.Image)
@@ -51,12 +59,11 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestDefaultsKeepUserValues(t *testing.T) {
-	z, ps := decode(t, header+`spec:
+	z, _ := decodeValid(t, header+`spec:
   replicas: 5
   resources: {limits: {memory: 4Gi}}
   zookeeper: {fourLetterWords: [mntr], readOnlyMode: true}
 `)
-	require.False(t, ps.HasErrors(), ps.Error())
 	assert.EqualValues(t, 5, *z.Spec.Replicas)
 	assert.EqualValues(t, 3072, z.Spec.HeapMiB(), "heap follows the memory limit")
 	assert.Equal(t, []string{"mntr", "srvr", "ruok"}, z.Spec.ZooKeeper.FourLetterWords, "probe words are added")
@@ -64,8 +71,7 @@ func TestDefaultsKeepUserValues(t *testing.T) {
 }
 
 func TestHeapExplicit(t *testing.T) {
-	z, ps := decode(t, header+"spec:\n  resources: {limits: {memory: 2Gi}}\n  jvm: {heap: 1Gi}\n")
-	require.False(t, ps.HasErrors(), ps.Error())
+	z, _ := decodeValid(t, header+"spec:\n  resources: {limits: {memory: 2Gi}}\n  jvm: {heap: 1Gi}\n")
 	assert.EqualValues(t, 1024, z.Spec.HeapMiB())
 }
 
