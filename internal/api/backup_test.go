@@ -54,11 +54,7 @@ func TestBackupErrors(t *testing.T) {
 func TestBackupWarnings(t *testing.T) {
 	z, ps := decodeValid(t, header+"spec: {backup: {enabled: true, volume: {claimName: b}, restore: {from: latest}}}\n")
 	assert.Equal(t, "latest", z.Spec.Backup.Restore.From)
-	var warned bool
-	for _, p := range ps {
-		warned = warned || (p.Warning && p.Path == "spec.backup.restore")
-	}
-	assert.True(t, warned, "a restore left in the spec is worth a warning: %v", ps)
+	assert.True(t, hasWarning(ps, "spec.backup.restore", ""), "a restore left in the spec is worth a warning: %v", ps)
 
 	decodeValid(t, header+"spec: {backup: {enabled: true, volume: {claimName: b}, restore: {from: zk-1/20260101T000000Z-0000000100000002.tar.gz}}}\n")
 }

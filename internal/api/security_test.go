@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -39,11 +38,7 @@ func TestQuorumSASLModes(t *testing.T) {
 			assert.Equal(t, c.learner, *q.LearnerRequire)
 			assert.Equal(t, c.server, *q.ServerRequire)
 			assert.Equal(t, c.learner && c.server, z.Spec.QuorumSASLRequired())
-			warned := false
-			for _, p := range ps {
-				warned = warned || (p.Warning && p.Path == "spec.security.quorumSasl" && strings.Contains(p.Message, "is in migration"))
-			}
-			assert.Equal(t, c.warned, warned, "%v", ps)
+			assert.Equal(t, c.warned, hasWarning(ps, "spec.security.quorumSasl", "is in migration"), "%v", ps)
 		})
 	}
 }

@@ -43,9 +43,5 @@ func TestClientServiceAccepted(t *testing.T) {
 		require.NotEqual(t, "spec.clientService.type", p.Path, "ipBlock clients silence the warning")
 	}
 	_, ps = decodeValid(t, header+"spec: {clientService: {type: NodePort}}\n")
-	warned := false
-	for _, p := range ps {
-		warned = warned || (p.Warning && p.Path == "spec.clientService.type")
-	}
-	require.True(t, warned, "an external Service behind an in-cluster-only NetworkPolicy is worth a warning")
+	require.True(t, hasWarning(ps, "spec.clientService.type", ""), "an external Service behind an in-cluster-only NetworkPolicy is worth a warning")
 }

@@ -63,11 +63,7 @@ func TestWebIdentityStores(t *testing.T) {
 
 	minio := header + "spec:\n  backup: {enabled: true, s3: {endpoint: 'https://minio.backup:9000', bucket: zk-backups" + role + "}}\n"
 	_, ps = decodeValid(t, minio)
-	var warned bool
-	for _, p := range ps {
-		warned = warned || (p.Warning && p.Path == "spec.backup.s3.webIdentity.stsEndpoint")
-	}
-	assert.True(t, warned, "AWS STS by default for a store that is not S3: %v", ps)
+	assert.True(t, hasWarning(ps, "spec.backup.s3.webIdentity.stsEndpoint", ""), "AWS STS by default for a store that is not S3: %v", ps)
 
 	_, ps = decode(t, strings.Replace(minio, "zk'}", "zk', stsEndpoint: 'https://minio.backup:9000'}", 1))
 	for _, p := range ps {
@@ -79,12 +75,7 @@ func TestIRSAAnnotationWithStaticKeysWarns(t *testing.T) {
 	const ann = "  serviceAccount: {annotations: {eks.amazonaws.com/role-arn: 'arn:aws:iam::123456789012:role/zk'}}\n"
 	warned := func(body string) bool {
 		_, ps := decodeValid(t, body)
-		for _, p := range ps {
-			if p.Warning && p.Path == "spec.serviceAccount.annotations[eks.amazonaws.com/role-arn]" {
-				return true
-			}
-		}
-		return false
+		return hasWarning(ps, "spec.serviceAccount.annotations[eks.amazonaws.com/role-arn]", "")
 	}
 	assert.True(t, warned(s3Spec(", credentialsSecret: {name: s3}")+ann), "static keys and the IRSA annotation")
 	assert.False(t, warned(s3Spec(", webIdentity: {roleArn: 'arn:aws:iam::123456789012:role/zk'}")+ann), "keyless")
