@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
 	"github.com/zookeeper-fn/zookeeper-fn/e2e/zkrun"
 )
 
@@ -25,8 +24,7 @@ var steps = []int{1, 3, 5, 7, 5, 3, 1}
 
 type sandboxInput struct {
 	Renders map[int]string // replicas -> rendered output
-	Java    string         // ZkScale.java
-	Secrets map[string]map[string]string
+	clientInput
 }
 
 // specEnv names the spec the suite scales (testdata/<name>); the default
@@ -38,27 +36,17 @@ func TestScaling(t *testing.T) {
 	if zkrun.Sandboxed(t, inSandbox) {
 		return
 	}
-	root := harness.Root(t)
 	spec := os.Getenv(specEnv)
 	if spec == "" {
 		spec = "dynamic.yaml"
 	}
-	src, err := os.ReadFile(filepath.Join(root, "e2e", "scaling", "testdata", spec))
-	must(t, err)
-	java, err := os.ReadFile(filepath.Join(root, "e2e", "scaling", "ZkScale.java"))
-	must(t, err)
-	in := sandboxInput{Renders: map[int]string{}, Java: string(java),
-		Secrets: map[string]map[string]string{"zk-superuser": {"password": "e2e-superuser-password"}}}
-	tmp := t.TempDir()
+	in := sandboxInput{Renders: map[int]string{}, clientInput: newClientInput(t)}
 	var rendered []*zkrun.Rendered
 	for _, n := range steps {
 		if _, ok := in.Renders[n]; ok {
 			continue
 		}
-		f := filepath.Join(tmp, fmt.Sprintf("spec-%d.yaml", n))
-		body := strings.Replace(string(src), "replicas: 1", fmt.Sprintf("replicas: %d", n), 1)
-		must(t, os.WriteFile(f, []byte(body), 0o644))
-		out := string(harness.Render(t, f))
+		out := renderReplicas(t, spec, n)
 		in.Renders[n] = out
 		rendered = append(rendered, zkrun.Parse(t, []byte(out)))
 	}
@@ -82,32 +70,15 @@ type stepResult struct {
 func inSandbox(t *testing.T) {
 	var in sandboxInput
 	sb := zkrun.Enter(t, &in)
-	dir := filepath.Join(sb.Dir, "scaling")
-	must(t, os.Mkdir(dir, 0o755))
-	cp := compileClient(t, dir, in.Java)
-	var c *cluster
-	acked := map[string][]string{} // path -> names
+	prev := steps[0]
+	c, cp, acked := startEnsemble(t, sb, in.clientInput, zkrun.Parse(t, []byte(in.Renders[prev])), fmt.Sprintf("first %d-member", prev))
+	dir := c.dir
 	var results []stepResult
-	prev := 0
 	for k, n := range steps {
-		r := zkrun.Parse(t, []byte(in.Renders[n]))
-		if c == nil {
-			c = newCluster(t, sb, dir, r, in.Secrets)
-			c.apply(r)
-			c.wg.Add(1)
-			go c.controllerLoop()
-			if !waitSettled(c, 5*time.Minute) {
-				dump(t, c)
-				t.Fatalf("the first %d-member ensemble never became Ready", n)
-			}
-			path := "/pre"
-			w, err := startWriter(cp, dir, path)
-			must(t, err)
-			time.Sleep(5 * time.Second)
-			acked[path] = w.end()
-			prev = n
-			continue
+		if k == 0 {
+			continue // the ensemble startEnsemble created
 		}
+		r := zkrun.Parse(t, []byte(in.Renders[n]))
 		res := step(t, c, cp, dir, r, fmt.Sprintf("/step%d", k), acked)
 		res.from, res.to = prev, n
 		prev = n
@@ -120,11 +91,6 @@ func inSandbox(t *testing.T) {
 			lost := disruption(t, c, cp, dir, "/volume", acked, func() { c.replaceVolume(t, 1) })
 			lost.label = "5: zk-1's volume replaced by an empty one"
 			results = append(results, crash, lost)
-		}
-	}
-	for _, res := range results {
-		if res.lost > 0 || res.maxVoting > 1 {
-			t.Errorf("%s: %d of %d acknowledged writes lost, at most %d committing leaders at once", res.name(), res.lost, res.acked, res.maxVoting)
 		}
 	}
 	report(t, results)
@@ -240,7 +206,14 @@ func (r stepResult) name() string {
 	return fmt.Sprintf("%d → %d", r.from, r.to)
 }
 
+// report fails every step that lost an acknowledged write or had two
+// committing leaders at once, and logs the steps' table.
 func report(t *testing.T, rs []stepResult) {
+	for _, r := range rs {
+		if r.lost > 0 || r.maxVoting > 1 {
+			t.Errorf("%s: %d of %d acknowledged writes lost, at most %d committing leaders at once", r.name(), r.lost, r.acked, r.maxVoting)
+		}
+	}
 	var b strings.Builder
 	b.WriteString("\n| step | writes acknowledged | lost | client errors | time without a leader | most leaders at once (srvr) | most committing leaders at once | duration |\n|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rs {
