@@ -12,15 +12,22 @@ import (
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
-func statefulSet(t *testing.T, objs []Object) *appsv1.StatefulSet {
-	t.Helper()
+// ofType gives the objects of type T among objs, in their order.
+func ofType[T Object](objs []Object) []T {
+	var out []T
 	for _, o := range objs {
-		if s, ok := o.(*appsv1.StatefulSet); ok {
-			return s
+		if v, ok := o.(T); ok {
+			out = append(out, v)
 		}
 	}
-	t.Fatal("no StatefulSet")
-	return nil
+	return out
+}
+
+func statefulSet(t *testing.T, objs []Object) *appsv1.StatefulSet {
+	t.Helper()
+	sets := ofType[*appsv1.StatefulSet](objs)
+	require.NotEmpty(t, sets, "no StatefulSet")
+	return sets[0]
 }
 
 func findContainer(t *testing.T, cs []corev1.Container, name string) corev1.Container {
@@ -94,19 +101,15 @@ func TestBackupSidecarToVolume(t *testing.T) {
 	assert.NotEmpty(t, pod.Annotations[BackupHashAnn], "script changes roll the members")
 	assert.Empty(t, pod.Spec.InitContainers, "no restore unless asked")
 
-	var claim *corev1.PersistentVolumeClaim
+	claims := ofType[*corev1.PersistentVolumeClaim](objs)
+	require.Len(t, claims, 1, "the function creates the archive claim when none is named")
+	claim := claims[0]
 	var cm *corev1.ConfigMap
-	for _, o := range objs {
-		switch v := o.(type) {
-		case *corev1.PersistentVolumeClaim:
-			claim = v
-		case *corev1.ConfigMap:
-			if v.Name == "zk-backup" {
-				cm = v
-			}
+	for _, v := range ofType[*corev1.ConfigMap](objs) {
+		if v.Name == "zk-backup" {
+			cm = v
 		}
 	}
-	require.NotNil(t, claim, "the function creates the archive claim when none is named")
 	assert.Equal(t, "zk-backup", claim.Name)
 	assert.Equal(t, []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany}, claim.Spec.AccessModes)
 	assert.Equal(t, "nfs", *claim.Spec.StorageClassName)
@@ -122,10 +125,7 @@ func TestBackupSidecarToVolume(t *testing.T) {
 func TestBackupToS3AndRestore(t *testing.T) {
 	z := spec(t, "  backup:\n    enabled: true\n    s3: {endpoint: 'https://s3.example.com', bucket: zk-backups, credentialsSecret: {name: s3-creds, accessKeyIDKey: id}}\n    restore: {from: latest}\n")
 	objs := Ensemble(z, z.Membership())
-	for _, o := range objs {
-		_, isClaim := o.(*corev1.PersistentVolumeClaim)
-		assert.False(t, isClaim, "no claim for an S3 target")
-	}
+	assert.Empty(t, ofType[*corev1.PersistentVolumeClaim](objs), "no claim for an S3 target")
 	pod := statefulSet(t, objs).Spec.Template
 	containers := backupContainers(t, pod)
 	for _, c := range containers {
@@ -165,11 +165,7 @@ func TestBackupToS3OpensEgressToTheBucketPort(t *testing.T) {
 	for endpoint, port := range map[string]int32{"https://s3.example.com": 443, "http://minio.backup:9000": 9000, "http://minio.backup": 80} {
 		z := spec(t, "  backup: {enabled: true, s3: {endpoint: '"+endpoint+"', bucket: zk-backups, credentialsSecret: {name: s3}}}\n")
 		var found bool
-		for _, o := range Ensemble(z, z.Membership()) {
-			np, ok := o.(*networkingv1.NetworkPolicy)
-			if !ok {
-				continue
-			}
+		for _, np := range ofType[*networkingv1.NetworkPolicy](Ensemble(z, z.Membership())) {
 			for _, eg := range np.Spec.Egress {
 				if len(eg.To) == 0 && len(eg.Ports) == 1 && eg.Ports[0].Port.IntVal == port {
 					found = true
@@ -180,10 +176,8 @@ func TestBackupToS3OpensEgressToTheBucketPort(t *testing.T) {
 	}
 	egress := func(body string) int {
 		z := spec(t, body)
-		for _, o := range Ensemble(z, z.Membership()) {
-			if np, ok := o.(*networkingv1.NetworkPolicy); ok {
-				return len(np.Spec.Egress)
-			}
+		if nps := ofType[*networkingv1.NetworkPolicy](Ensemble(z, z.Membership())); len(nps) > 0 {
+			return len(nps[0].Spec.Egress)
 		}
 		return -1
 	}
