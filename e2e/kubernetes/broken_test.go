@@ -4,7 +4,6 @@ package kubernetes
 
 import (
 	"fmt"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -12,8 +11,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-
-	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
 )
 
 // TestBrokenManifestsFail proves the suite fails on broken output. Each
@@ -27,7 +24,7 @@ func TestBrokenManifestsFail(t *testing.T) {
 	t.Parallel()
 	c := StartCluster(t, Options{}) // no nodes: nothing here needs to run
 	broken := func(t *testing.T, name string) *Manifests {
-		return render(t, filepath.Join(harness.Root(t), "testdata", "e2e-kubernetes", "broken", name))
+		return renderCase(t, "broken", name)
 	}
 
 	rejected := []struct{ name, want string }{

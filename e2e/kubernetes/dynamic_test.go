@@ -4,15 +4,12 @@ package kubernetes
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-
-	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
 )
 
 // TestDynamicMembership applies the dynamic-membership variant
@@ -24,11 +21,9 @@ import (
 // What the members do with it runs on real ZooKeeper in e2e/scaling.
 func TestDynamicMembership(t *testing.T) {
 	t.Parallel()
-	c := StartCluster(t, Options{Nodes: nodesIn("dynamic", 3, "zone-a", "zone-b", "zone-c")})
-	StartProvisioner(c)
-	dir := filepath.Join(harness.Root(t), "testdata", "e2e-kubernetes", "dynamic")
-	three := NewEnsemble(t, c, render(t, filepath.Join(dir, "three")))
-	five := NewEnsemble(t, c, render(t, filepath.Join(dir, "five")))
+	c := startZonedCluster(t, "dynamic")
+	three := NewEnsemble(t, c, renderCase(t, "dynamic", "three"))
+	five := NewEnsemble(t, c, renderCase(t, "dynamic", "five"))
 	checkDynamicRendering(t, three, 3)
 	checkDynamicRendering(t, five, 5)
 

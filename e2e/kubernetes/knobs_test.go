@@ -3,12 +3,9 @@
 package kubernetes
 
 import (
-	"path/filepath"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
-
-	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
 )
 
 // TestKnobs applies testdata/e2e-kubernetes/knobs, a spec that sets every
@@ -20,9 +17,8 @@ import (
 // enforces Pod Security "restricted", and checks the live objects.
 func TestKnobs(t *testing.T) {
 	t.Parallel()
-	c := StartCluster(t, Options{Nodes: nodesIn("knobs", 3, "zone-a", "zone-b", "zone-c")})
-	StartProvisioner(c)
-	e := NewEnsemble(t, c, render(t, filepath.Join(harness.Root(t), "testdata", "e2e-kubernetes", "knobs")))
+	c := startZonedCluster(t, "knobs")
+	e := NewEnsemble(t, c, renderCase(t, "knobs"))
 	e.Apply()
 	e.WaitReady(3)
 	e.CheckServices()

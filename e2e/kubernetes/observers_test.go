@@ -4,7 +4,6 @@ package kubernetes
 
 import (
 	"fmt"
-	"path/filepath"
 	"sort"
 	"testing"
 	"time"
@@ -12,7 +11,6 @@ import (
 	discoveryv1 "k8s.io/api/discovery/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
-	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
@@ -52,7 +50,7 @@ func TestObservers(t *testing.T) {
 	nodes := nodesIn("obs", 6, zones...) // zones a b c a b c
 	c := StartCluster(t, Options{Nodes: nodes[:3]})
 	StartProvisioner(c)
-	m := render(t, filepath.Join(harness.Root(t), "testdata", "e2e-kubernetes", "observers"))
+	m := renderCase(t, "observers")
 	voters := roleEnsemble(t, c, m, "zk", "participant")
 	observers := roleEnsemble(t, c, m, "zk-observer", "observer")
 	if voters.Replicas() != 3 || observers.Replicas() != 2 {

@@ -3,6 +3,7 @@
 package kubernetes
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -37,6 +38,21 @@ var (
 func render(t *testing.T, dir string) *Manifests {
 	t.Helper()
 	return ParseManifests(t, harness.Build(t, dir))
+}
+
+// startZonedCluster starts a cluster of three nodes, prefix-0 to prefix-2,
+// one in each of three zones, with the local-volume provisioner.
+func startZonedCluster(t *testing.T, prefix string) *Cluster {
+	t.Helper()
+	c := StartCluster(t, Options{Nodes: nodesIn(prefix, 3, "zone-a", "zone-b", "zone-c")})
+	StartProvisioner(c)
+	return c
+}
+
+// renderCase renders the kustomization testdata/e2e-kubernetes/<elem...>.
+func renderCase(t *testing.T, elem ...string) *Manifests {
+	t.Helper()
+	return render(t, filepath.Join(append([]string{harness.Root(t), "testdata", "e2e-kubernetes"}, elem...)...))
 }
 
 // deploy renders an overlay, checks what it asks for, applies it and

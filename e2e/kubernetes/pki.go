@@ -41,15 +41,9 @@ func newPKI(t testing.TB, dir string) pki {
 	}
 	now := time.Now().Add(-time.Hour)
 	caKey := newKey(t)
-	ca := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "zookeeper-fn-e2e-ca"},
-		NotBefore:             now,
-		NotAfter:              now.Add(48 * time.Hour),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
+	ca := certTemplate(1, pkix.Name{CommonName: "zookeeper-fn-e2e-ca"}, now)
+	ca.KeyUsage |= x509.KeyUsageCertSign
+	ca.BasicConstraintsValid, ca.IsCA = true, true
 	caDER := sign(t, ca, ca, caKey.Public(), caKey)
 	writePEM(t, p.CACert, "CERTIFICATE", caDER)
 	caCert, err := x509.ParseCertificate(caDER)
@@ -57,32 +51,16 @@ func newPKI(t testing.TB, dir string) pki {
 		t.Fatal(err)
 	}
 
-	servingKey := newKey(t)
-	serving := &x509.Certificate{
-		SerialNumber: big.NewInt(2),
-		Subject:      pkix.Name{CommonName: "kube-apiserver"},
-		NotBefore:    now,
-		NotAfter:     now.Add(48 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP(serviceIP)},
-		DNSNames: []string{"localhost", "kubernetes", "kubernetes.default",
-			"kubernetes.default.svc", "kubernetes.default.svc.cluster.local"},
-	}
-	writePEM(t, p.ServingCert, "CERTIFICATE", sign(t, serving, caCert, servingKey.Public(), caKey))
-	writeKey(t, p.ServingKey, servingKey)
+	serving := certTemplate(2, pkix.Name{CommonName: "kube-apiserver"}, now)
+	serving.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+	serving.IPAddresses = []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP(serviceIP)}
+	serving.DNSNames = []string{"localhost", "kubernetes", "kubernetes.default",
+		"kubernetes.default.svc", "kubernetes.default.svc.cluster.local"}
+	issue(t, serving, caCert, caKey, p.ServingCert, p.ServingKey)
 
-	adminKey := newKey(t)
-	admin := &x509.Certificate{
-		SerialNumber: big.NewInt(3),
-		Subject:      pkix.Name{CommonName: "zookeeper-fn-e2e-admin", Organization: []string{"system:masters"}},
-		NotBefore:    now,
-		NotAfter:     now.Add(48 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}
-	writePEM(t, p.AdminCert, "CERTIFICATE", sign(t, admin, caCert, adminKey.Public(), caKey))
-	writeKey(t, p.AdminKey, adminKey)
+	admin := certTemplate(3, pkix.Name{CommonName: "zookeeper-fn-e2e-admin", Organization: []string{"system:masters"}}, now)
+	admin.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+	issue(t, admin, caCert, caKey, p.AdminCert, p.AdminKey)
 
 	saKey := newKey(t)
 	writeKey(t, p.SAKey, saKey)
@@ -92,6 +70,27 @@ func newPKI(t testing.TB, dir string) pki {
 	}
 	writePEM(t, p.SAPub, "PUBLIC KEY", pub)
 	return p
+}
+
+// certTemplate is a certificate valid for 48 hours from notBefore, for
+// digital signatures; callers add what their role needs.
+func certTemplate(serial int64, subject pkix.Name, notBefore time.Time) *x509.Certificate {
+	return &x509.Certificate{
+		SerialNumber: big.NewInt(serial),
+		Subject:      subject,
+		NotBefore:    notBefore,
+		NotAfter:     notBefore.Add(48 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+	}
+}
+
+// issue writes a new key to keyPath and leaf, signed by the CA for it,
+// to certPath.
+func issue(t testing.TB, leaf, ca *x509.Certificate, caKey *ecdsa.PrivateKey, certPath, keyPath string) {
+	t.Helper()
+	key := newKey(t)
+	writePEM(t, certPath, "CERTIFICATE", sign(t, leaf, ca, key.Public(), caKey))
+	writeKey(t, keyPath, key)
 }
 
 func newKey(t testing.TB) *ecdsa.PrivateKey {

@@ -4,15 +4,12 @@ package kubernetes
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-
-	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
 )
 
 const configHash = "zookeeper-fn.dev/config-hash"
@@ -40,9 +37,8 @@ func servers(zooCfg string) []string {
 // must join, and every old member must be restarted (rolling update) so
 // that it runs with the five-server list, keeping its volume.
 func checkScale(t *testing.T, c *Cluster) {
-	dir := filepath.Join(harness.Root(t), "testdata", "e2e-kubernetes", "scale")
-	three := NewEnsemble(t, c, render(t, filepath.Join(dir, "three")))
-	five := NewEnsemble(t, c, render(t, filepath.Join(dir, "five")))
+	three := NewEnsemble(t, c, renderCase(t, "scale", "three"))
+	five := NewEnsemble(t, c, renderCase(t, "scale", "five"))
 	if three.Replicas() != 3 || five.Replicas() != 5 {
 		t.Fatalf("rendered replicas %d and %d, want 3 and 5", three.Replicas(), five.Replicas())
 	}

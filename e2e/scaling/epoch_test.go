@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zookeeper-fn/zookeeper-fn/e2e/harness"
 	"github.com/zookeeper-fn/zookeeper-fn/e2e/zkrun"
 )
 
@@ -33,11 +32,7 @@ func TestEpochGuard(t *testing.T) {
 		epochGuardInSandbox(t)
 		return
 	}
-	src, err := os.ReadFile(filepath.Join(harness.Root(t), "e2e", "scaling", "testdata", "static.yaml"))
-	must(t, err)
-	f := filepath.Join(t.TempDir(), "spec.yaml")
-	must(t, os.WriteFile(f, []byte(strings.Replace(string(src), "replicas: 1", "replicas: 3", 1)), 0o644))
-	good := string(harness.Render(t, f))
+	good := renderReplicas(t, "static.yaml", 3)
 	broken := strings.Replace(good, guardCall, `: "$data_dir/version-2"`, 1)
 	if broken == good {
 		t.Fatalf("the rendering has no %q to disable", guardCall)

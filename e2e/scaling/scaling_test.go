@@ -25,8 +25,7 @@ var steps = []int{1, 3, 5, 7, 5, 3, 1}
 
 type sandboxInput struct {
 	Renders map[int]string // replicas -> rendered output
-	Java    string         // ZkScale.java
-	Secrets map[string]map[string]string
+	clientInput
 }
 
 // specEnv names the spec the suite scales (testdata/<name>); the default
@@ -38,27 +37,17 @@ func TestScaling(t *testing.T) {
 	if zkrun.Sandboxed(t, inSandbox) {
 		return
 	}
-	root := harness.Root(t)
 	spec := os.Getenv(specEnv)
 	if spec == "" {
 		spec = "dynamic.yaml"
 	}
-	src, err := os.ReadFile(filepath.Join(root, "e2e", "scaling", "testdata", spec))
-	must(t, err)
-	java, err := os.ReadFile(filepath.Join(root, "e2e", "scaling", "ZkScale.java"))
-	must(t, err)
-	in := sandboxInput{Renders: map[int]string{}, Java: string(java),
-		Secrets: map[string]map[string]string{"zk-superuser": {"password": "e2e-superuser-password"}}}
-	tmp := t.TempDir()
+	in := sandboxInput{Renders: map[int]string{}, clientInput: newClientInput(t)}
 	var rendered []*zkrun.Rendered
 	for _, n := range steps {
 		if _, ok := in.Renders[n]; ok {
 			continue
 		}
-		f := filepath.Join(tmp, fmt.Sprintf("spec-%d.yaml", n))
-		body := strings.Replace(string(src), "replicas: 1", fmt.Sprintf("replicas: %d", n), 1)
-		must(t, os.WriteFile(f, []byte(body), 0o644))
-		out := string(harness.Render(t, f))
+		out := renderReplicas(t, spec, n)
 		in.Renders[n] = out
 		rendered = append(rendered, zkrun.Parse(t, []byte(out)))
 	}
@@ -82,32 +71,15 @@ type stepResult struct {
 func inSandbox(t *testing.T) {
 	var in sandboxInput
 	sb := zkrun.Enter(t, &in)
-	dir := filepath.Join(sb.Dir, "scaling")
-	must(t, os.Mkdir(dir, 0o755))
-	cp := compileClient(t, dir, in.Java)
-	var c *cluster
-	acked := map[string][]string{} // path -> names
+	prev := steps[0]
+	c, cp, acked := startEnsemble(t, sb, in.clientInput, zkrun.Parse(t, []byte(in.Renders[prev])), fmt.Sprintf("first %d-member", prev))
+	dir := c.dir
 	var results []stepResult
-	prev := 0
 	for k, n := range steps {
-		r := zkrun.Parse(t, []byte(in.Renders[n]))
-		if c == nil {
-			c = newCluster(t, sb, dir, r, in.Secrets)
-			c.apply(r)
-			c.wg.Add(1)
-			go c.controllerLoop()
-			if !waitSettled(c, 5*time.Minute) {
-				dump(t, c)
-				t.Fatalf("the first %d-member ensemble never became Ready", n)
-			}
-			path := "/pre"
-			w, err := startWriter(cp, dir, path)
-			must(t, err)
-			time.Sleep(5 * time.Second)
-			acked[path] = w.end()
-			prev = n
-			continue
+		if k == 0 {
+			continue // the ensemble startEnsemble created
 		}
+		r := zkrun.Parse(t, []byte(in.Renders[n]))
 		res := step(t, c, cp, dir, r, fmt.Sprintf("/step%d", k), acked)
 		res.from, res.to = prev, n
 		prev = n
@@ -120,11 +92,6 @@ func inSandbox(t *testing.T) {
 			lost := disruption(t, c, cp, dir, "/volume", acked, func() { c.replaceVolume(t, 1) })
 			lost.label = "5: zk-1's volume replaced by an empty one"
 			results = append(results, crash, lost)
-		}
-	}
-	for _, res := range results {
-		if res.lost > 0 || res.maxVoting > 1 {
-			t.Errorf("%s: %d of %d acknowledged writes lost, at most %d committing leaders at once", res.name(), res.lost, res.acked, res.maxVoting)
 		}
 	}
 	report(t, results)
@@ -205,6 +172,55 @@ func finalLeaders() int {
 	return n
 }
 
+// clientInput is what every test that writes while it scales carries
+// into the sandbox besides its renderings: the Java client's source and
+// the Secrets the pods mount (the dynamic-membership superuser's).
+type clientInput struct {
+	Java    string // ZkScale.java
+	Secrets map[string]map[string]string
+}
+
+func newClientInput(t *testing.T) clientInput {
+	java, err := os.ReadFile(filepath.Join(harness.Root(t), "e2e", "scaling", "ZkScale.java"))
+	must(t, err)
+	return clientInput{Java: string(java), Secrets: map[string]map[string]string{"zk-superuser": {"password": "e2e-superuser-password"}}}
+}
+
+// renderReplicas renders testdata/<spec> with n replicas (the specs say
+// replicas: 1).
+func renderReplicas(t *testing.T, spec string, n int) string {
+	src, err := os.ReadFile(filepath.Join(harness.Root(t), "e2e", "scaling", "testdata", spec))
+	must(t, err)
+	f := filepath.Join(t.TempDir(), fmt.Sprintf("spec-%d.yaml", n))
+	must(t, os.WriteFile(f, []byte(strings.Replace(string(src), "replicas: 1", fmt.Sprintf("replicas: %d", n), 1)), 0o644))
+	return string(harness.Render(t, f))
+}
+
+// startEnsemble, inside the sandbox, compiles the client, creates the
+// ensemble of first under the reproduced StatefulSet controller, waits
+// until it is Ready, and writes /pre for 5 s: the cluster, the client's
+// classpath and the acknowledged writes (path -> names) every later step
+// must keep.
+func startEnsemble(t *testing.T, sb *zkrun.Sandbox, in clientInput, first *zkrun.Rendered, what string) (*cluster, string, map[string][]string) {
+	dir := filepath.Join(sb.Dir, "scaling")
+	must(t, os.Mkdir(dir, 0o755))
+	cp := compileClient(t, dir, in.Java)
+	c := newCluster(t, sb, dir, first, in.Secrets)
+	c.apply(first)
+	c.wg.Add(1)
+	go c.controllerLoop()
+	if !waitSettled(c, 5*time.Minute) {
+		dump(t, c)
+		t.Fatalf("the %s ensemble never became Ready", what)
+	}
+	acked := map[string][]string{}
+	w, err := startWriter(cp, dir, "/pre")
+	must(t, err)
+	time.Sleep(5 * time.Second)
+	acked["/pre"] = w.end()
+	return c, cp, acked
+}
+
 func waitSettled(c *cluster, bound time.Duration) bool {
 	return zkrun.WaitFor(bound, c.settled)
 }
@@ -240,7 +256,14 @@ func (r stepResult) name() string {
 	return fmt.Sprintf("%d → %d", r.from, r.to)
 }
 
+// report fails every step that lost an acknowledged write or had two
+// committing leaders at once, and logs the steps' table.
 func report(t *testing.T, rs []stepResult) {
+	for _, r := range rs {
+		if r.lost > 0 || r.maxVoting > 1 {
+			t.Errorf("%s: %d of %d acknowledged writes lost, at most %d committing leaders at once", r.name(), r.lost, r.acked, r.maxVoting)
+		}
+	}
 	var b strings.Builder
 	b.WriteString("\n| step | writes acknowledged | lost | client errors | time without a leader | most leaders at once (srvr) | most committing leaders at once | duration |\n|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rs {

@@ -27,15 +27,21 @@ func TestQuorumMigration(t *testing.T) {
 		migrationInSandbox(t)
 		return
 	}
+	c, rs := renderSteps(t, migrationSteps)
+	c.PKI = newPKI(t, append(memberNames(rs[0]), "localhost"))
+	zkrun.ReexecParallel(t, c, rs...)
+}
+
+// renderSteps renders each step's spec, for the sandbox and parsed.
+func renderSteps(t *testing.T, steps []string) (migrationCase, []*zkrun.Rendered) {
 	var c migrationCase
 	var rs []*zkrun.Rendered
-	for _, s := range migrationSteps {
+	for _, s := range steps {
 		out := render(t, s)
 		c.Outputs = append(c.Outputs, string(out))
 		rs = append(rs, zkrun.Parse(t, out))
 	}
-	c.PKI = newPKI(t, append(memberNames(rs[0]), "localhost"))
-	zkrun.ReexecParallel(t, c, rs...)
+	return c, rs
 }
 
 // migrationInSandbox runs the TLS steps on the plaintext ensemble and

@@ -133,13 +133,7 @@ func TestQuorumSASLMigration(t *testing.T) {
 		checkAllWritten(t, e, written)
 		return
 	}
-	var c migrationCase
-	var rs []*zkrun.Rendered
-	for _, s := range qsaslSteps {
-		out := render(t, s)
-		c.Outputs = append(c.Outputs, string(out))
-		rs = append(rs, zkrun.Parse(t, out))
-	}
+	c, rs := renderSteps(t, qsaslSteps)
 	zkrun.ReexecParallel(t, c, rs...)
 }
 

@@ -24,11 +24,19 @@ func decode(t *testing.T, doc string) (*api.ZookeeperSpec, api.Problems) {
 	return z, ps
 }
 
+// decodeValid decodes doc and requires no errors; the problems it returns
+// are warnings.
+func decodeValid(t *testing.T, doc string) (*api.ZookeeperSpec, api.Problems) {
+	t.Helper()
+	z, ps := decode(t, doc)
+	require.False(t, ps.HasErrors(), ps.Error())
+	return z, ps
+}
+
 const header = "apiVersion: zookeeper-fn.dev/v1alpha1\nkind: ZookeeperSpec\nmetadata: {name: zk, namespace: ns}\n"
 
 func TestDefaults(t *testing.T) {
-	z, ps := decode(t, header)
-	require.False(t, ps.HasErrors(), ps.Error())
+	z, _ := decodeValid(t, header)
 	s := z.Spec
 	assert.EqualValues(t, 3, *s.Replicas)
 	assert.Equal(t, api.DefaultImage, s.Image)
@@ -51,12 +59,11 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestDefaultsKeepUserValues(t *testing.T) {
-	z, ps := decode(t, header+`spec:
+	z, _ := decodeValid(t, header+`spec:
   replicas: 5
   resources: {limits: {memory: 4Gi}}
   zookeeper: {fourLetterWords: [mntr], readOnlyMode: true}
 `)
-	require.False(t, ps.HasErrors(), ps.Error())
 	assert.EqualValues(t, 5, *z.Spec.Replicas)
 	assert.EqualValues(t, 3072, z.Spec.HeapMiB(), "heap follows the memory limit")
 	assert.Equal(t, []string{"mntr", "srvr", "ruok"}, z.Spec.ZooKeeper.FourLetterWords, "probe words are added")
@@ -64,67 +71,57 @@ func TestDefaultsKeepUserValues(t *testing.T) {
 }
 
 func TestHeapExplicit(t *testing.T) {
-	z, ps := decode(t, header+"spec:\n  resources: {limits: {memory: 2Gi}}\n  jvm: {heap: 1Gi}\n")
-	require.False(t, ps.HasErrors(), ps.Error())
+	z, _ := decodeValid(t, header+"spec:\n  resources: {limits: {memory: 2Gi}}\n  jvm: {heap: 1Gi}\n")
 	assert.EqualValues(t, 1024, z.Spec.HeapMiB())
 }
 
-// TestProblems: each bad input gives its own error, at its field, with a fix.
+// TestProblems: each bad input gives its own error, at its field, with a
+// fix; a risky one, a warning.
 func TestProblems(t *testing.T) {
-	cases := map[string]struct {
-		spec, path, contains string
-		warning              bool
-	}{
-		"even replicas":         {"replicas: 4", "spec.replicas", "use 3 or 5", false},
-		"zero replicas":         {"replicas: 0", "spec.replicas", "at least 1", false},
-		"huge replicas":         {"replicas: 1001", "spec.replicas", "at most 11", false},
-		"negative replicas":     {"replicas: -3", "spec.replicas", "at least 1", false},
-		"one replica warns":     {"replicas: 1", "spec.replicas", "no fault tolerance", true},
-		"replicas as string":    {`replicas: "three"`, "spec.replicas", "whole number", false},
-		"fractional replicas":   {"replicas: 2.5", "spec.replicas", "whole number", false},
-		"typo in field":         {"replicaz: 3", "spec.replicaz", `did you mean "replicas"`, false},
-		"bad quantity":          {"storage: {size: ten}", "spec.storage.size", "not a quantity", false},
-		"negative size":         {"storage: {size: -1Gi}", "spec.storage.size", "positive size", false},
-		"requests over limits":  {"resources: {requests: {memory: 2Gi}, limits: {memory: 1Gi}}", "spec.resources.requests.memory", "above the limit", false},
-		"heap over limit":       {"resources: {limits: {memory: 1Gi}}\n  jvm: {heap: 1Gi}", "spec.jvm.heap", "OOM-killed", false},
-		"Xmx in flags":          {"jvm: {flags: [-Xmx4g]}", "spec.jvm.flags[0]", "spec.jvm.heap", false},
-		"no memory limit":       {"resources: {requests: {memory: 1Gi}}", "spec.resources.limits.memory", "set a memory limit", true},
-		"bad access mode":       {"storage: {accessMode: ReadWriteMany}", "spec.storage.accessMode", "ReadWriteOnce", false},
-		"bad reclaim":           {"storage: {reclaimPolicy: Recycle}", "spec.storage.reclaimPolicy", "Retain", false},
-		"bad retention":         {"storage: {retentionPolicy: {whenScaled: Keep}}", "spec.storage.retentionPolicy.whenScaled", "Retain or Delete", false},
-		"class without name":    {"storage: {storageClass: {provisioner: x}}", "spec.storage.className", "is required", false},
-		"class w/o provisioner": {"storage: {className: a, storageClass: {}}", "spec.storage.storageClass.provisioner", "CSI driver", false},
-		"pv node count":         {"storage: {className: a, persistentVolumes: {path: /d, nodes: [a]}}", "spec.storage.persistentVolumes.nodes", "one node per member", false},
-		"pv duplicate node":     {"storage: {className: a, persistentVolumes: {path: /d, nodes: [a, b, a]}}", "spec.storage.persistentVolumes.nodes[2]", "distinct", false},
-		"pv relative path":      {"storage: {className: a, persistentVolumes: {path: d, nodes: [a, b, c]}}", "spec.storage.persistentVolumes.path", "absolute", false},
-		"bad anti-affinity":     {"placement: {antiAffinity: maybe}", "spec.placement.antiAffinity", "required, preferred or none", false},
-		"conflicting placement": {"placement: {antiAffinity: required, zoneSpread: required, topologyKey: topology.kubernetes.io/zone}", "spec.placement.topologyKey", "conflicts", false},
-		"unknown zoo.cfg key":   {"zookeeper: {config: {snapcount: '5'}}", "spec.zookeeper.config[snapcount]", `did you mean snapCount?`, false},
-		"managed zoo.cfg key":   {"zookeeper: {config: {tickTime: '5'}}", "spec.zookeeper.config[tickTime]", "spec.zookeeper.tickTime", false},
-		"server line in config": {"zookeeper: {config: {server.9: 'x'}}", "spec.zookeeper.config[server.9]", "managed", false},
-		"bad 4lw":               {"zookeeper: {fourLetterWords: [ruok, kill]}", "spec.zookeeper.fourLetterWords[1]", "not a four-letter word", false},
-		"port clash":            {"zookeeper: {metrics: {port: 2181}}", "spec.zookeeper.metrics.port", "client port", false},
-		"snapRetain below 3":    {"zookeeper: {autopurge: {snapRetainCount: 1}}", "spec.zookeeper.autopurge.snapRetainCount", "at least 3", false},
-		"purge disabled":        {"zookeeper: {autopurge: {purgeInterval: 0}}", "spec.zookeeper.autopurge.purgeInterval", "never purged", true},
-		"bad domain":            {"clusterDomain: Not_A_Domain", "spec.clusterDomain", "DNS domain", false},
-		"bool as string":        {"zookeeper: {readOnlyMode: 'yes'}", "spec.zookeeper.readOnlyMode", "true or false", false},
-		"list for object":       {"placement: [required]", "spec.placement", "expected an object", false},
-		"superuser no name":     {"membership: {superuserSecret: {key: password}}", "spec.membership.superuserSecret.name", "not a Secret name", false},
-		"superuser bad key":     {"membership: {superuserSecret: {name: zk-su, key: 'a b'}}", "spec.membership.superuserSecret.key", "not a Secret key", false},
-		"superuser w/o plain":   {"membership: {superuserSecret: {name: zk-su, key: pw}}\n  security: {tls: {secretName: zk-tls, client: {enabled: true}}}", "spec.membership.superuserSecret", "plaintext client port", false},
-	}
-	for name, tc := range cases {
+	requireSpecErrors(t, map[string]specError{
+		"even replicas":         {"replicas: 4", "spec.replicas", "use 3 or 5"},
+		"zero replicas":         {"replicas: 0", "spec.replicas", "at least 1"},
+		"huge replicas":         {"replicas: 1001", "spec.replicas", "at most 11"},
+		"negative replicas":     {"replicas: -3", "spec.replicas", "at least 1"},
+		"replicas as string":    {`replicas: "three"`, "spec.replicas", "whole number"},
+		"fractional replicas":   {"replicas: 2.5", "spec.replicas", "whole number"},
+		"typo in field":         {"replicaz: 3", "spec.replicaz", `did you mean "replicas"`},
+		"bad quantity":          {"storage: {size: ten}", "spec.storage.size", "not a quantity"},
+		"negative size":         {"storage: {size: -1Gi}", "spec.storage.size", "positive size"},
+		"requests over limits":  {"resources: {requests: {memory: 2Gi}, limits: {memory: 1Gi}}", "spec.resources.requests.memory", "above the limit"},
+		"heap over limit":       {"resources: {limits: {memory: 1Gi}}\n  jvm: {heap: 1Gi}", "spec.jvm.heap", "OOM-killed"},
+		"Xmx in flags":          {"jvm: {flags: [-Xmx4g]}", "spec.jvm.flags[0]", "spec.jvm.heap"},
+		"bad access mode":       {"storage: {accessMode: ReadWriteMany}", "spec.storage.accessMode", "ReadWriteOnce"},
+		"bad reclaim":           {"storage: {reclaimPolicy: Recycle}", "spec.storage.reclaimPolicy", "Retain"},
+		"bad retention":         {"storage: {retentionPolicy: {whenScaled: Keep}}", "spec.storage.retentionPolicy.whenScaled", "Retain or Delete"},
+		"class without name":    {"storage: {storageClass: {provisioner: x}}", "spec.storage.className", "is required"},
+		"class w/o provisioner": {"storage: {className: a, storageClass: {}}", "spec.storage.storageClass.provisioner", "CSI driver"},
+		"pv node count":         {"storage: {className: a, persistentVolumes: {path: /d, nodes: [a]}}", "spec.storage.persistentVolumes.nodes", "one node per member"},
+		"pv duplicate node":     {"storage: {className: a, persistentVolumes: {path: /d, nodes: [a, b, a]}}", "spec.storage.persistentVolumes.nodes[2]", "distinct"},
+		"pv relative path":      {"storage: {className: a, persistentVolumes: {path: d, nodes: [a, b, c]}}", "spec.storage.persistentVolumes.path", "absolute"},
+		"bad anti-affinity":     {"placement: {antiAffinity: maybe}", "spec.placement.antiAffinity", "required, preferred or none"},
+		"conflicting placement": {"placement: {antiAffinity: required, zoneSpread: required, topologyKey: topology.kubernetes.io/zone}", "spec.placement.topologyKey", "conflicts"},
+		"unknown zoo.cfg key":   {"zookeeper: {config: {snapcount: '5'}}", "spec.zookeeper.config[snapcount]", `did you mean snapCount?`},
+		"managed zoo.cfg key":   {"zookeeper: {config: {tickTime: '5'}}", "spec.zookeeper.config[tickTime]", "spec.zookeeper.tickTime"},
+		"server line in config": {"zookeeper: {config: {server.9: 'x'}}", "spec.zookeeper.config[server.9]", "managed"},
+		"bad 4lw":               {"zookeeper: {fourLetterWords: [ruok, kill]}", "spec.zookeeper.fourLetterWords[1]", "not a four-letter word"},
+		"port clash":            {"zookeeper: {metrics: {port: 2181}}", "spec.zookeeper.metrics.port", "client port"},
+		"snapRetain below 3":    {"zookeeper: {autopurge: {snapRetainCount: 1}}", "spec.zookeeper.autopurge.snapRetainCount", "at least 3"},
+		"bad domain":            {"clusterDomain: Not_A_Domain", "spec.clusterDomain", "DNS domain"},
+		"bool as string":        {"zookeeper: {readOnlyMode: 'yes'}", "spec.zookeeper.readOnlyMode", "true or false"},
+		"list for object":       {"placement: [required]", "spec.placement", "expected an object"},
+		"superuser no name":     {"membership: {superuserSecret: {key: password}}", "spec.membership.superuserSecret.name", "not a Secret name"},
+		"superuser bad key":     {"membership: {superuserSecret: {name: zk-su, key: 'a b'}}", "spec.membership.superuserSecret.key", "not a Secret key"},
+		"superuser w/o plain":   {"membership: {superuserSecret: {name: zk-su, key: pw}}\n  security: {tls: {secretName: zk-tls, client: {enabled: true}}}", "spec.membership.superuserSecret", "plaintext client port"},
+	})
+	for name, c := range map[string]specError{
+		"one replica warns": {"replicas: 1", "spec.replicas", "no fault tolerance"},
+		"no memory limit":   {"resources: {requests: {memory: 1Gi}}", "spec.resources.limits.memory", "set a memory limit"},
+		"purge disabled":    {"zookeeper: {autopurge: {purgeInterval: 0}}", "spec.zookeeper.autopurge.purgeInterval", "never purged"},
+	} {
 		t.Run(name, func(t *testing.T) {
-			_, ps := decode(t, header+"spec:\n  "+tc.spec+"\n")
-			var found *api.Problem
-			for i := range ps {
-				if ps[i].Path == tc.path {
-					found = &ps[i]
-				}
-			}
-			require.NotNil(t, found, "no problem at %s; got %+v", tc.path, ps)
-			assert.Contains(t, found.Message, tc.contains)
-			assert.Equal(t, tc.warning, found.Warning, "severity")
+			_, ps := decode(t, header+"spec:\n  "+c.spec+"\n")
+			assert.True(t, hasWarning(ps, c.path, c.msg), "no warning at %s containing %q in: %v", c.path, c.msg, ps)
 		})
 	}
 }

@@ -123,14 +123,7 @@ func (b *Backup) defaults(namespace, name string) {
 			setString(&s.CredentialsSecret.SecretAccessKeyKey, "AWS_SECRET_ACCESS_KEY")
 		}
 	}
-	r := &b.Resources
-	if len(r.Requests) == 0 && len(r.Limits) == 0 {
-		r.Requests = corev1.ResourceList{
-			corev1.ResourceCPU:    resource.MustParse("10m"),
-			corev1.ResourceMemory: resource.MustParse("32Mi"),
-		}
-		r.Limits = corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("256Mi")}
-	}
+	setResources(&b.Resources, "10m", "32Mi", "256Mi")
 }
 
 // IntervalSeconds is the backup interval in whole seconds.

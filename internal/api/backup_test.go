@@ -4,16 +4,13 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 func TestBackupDefaults(t *testing.T) {
-	z, ps := decode(t, header)
-	require.False(t, ps.HasErrors(), ps.Error())
+	z, _ := decodeValid(t, header)
 	assert.False(t, z.Spec.Backup.On(), "backups are off unless asked")
 
-	z, ps = decode(t, header+"spec: {backup: {enabled: true, volume: {}}}\n")
-	require.False(t, ps.HasErrors(), ps.Error())
+	z, _ = decodeValid(t, header+"spec: {backup: {enabled: true, volume: {}}}\n")
 	b := z.Spec.Backup
 	assert.Equal(t, "1h", b.Interval)
 	assert.EqualValues(t, 3600, b.IntervalSeconds())
@@ -21,8 +18,7 @@ func TestBackupDefaults(t *testing.T) {
 	assert.Equal(t, "20Gi", b.Volume.Size.String(), "the function creates a claim when none is named")
 	assert.Equal(t, "256Mi", b.Resources.Limits.Memory().String())
 
-	z, ps = decode(t, header+"spec: {backup: {enabled: true, s3: {endpoint: 'https://s3.example.com', bucket: zk-backups, credentialsSecret: {name: s3}}}}\n")
-	require.False(t, ps.HasErrors(), ps.Error())
+	z, _ = decodeValid(t, header+"spec: {backup: {enabled: true, s3: {endpoint: 'https://s3.example.com', bucket: zk-backups, credentialsSecret: {name: s3}}}}\n")
 	s3 := z.Spec.Backup.S3
 	assert.Equal(t, "ns/zk", s3.Prefix)
 	assert.Equal(t, "us-east-1", s3.Region)
@@ -56,15 +52,9 @@ func TestBackupErrors(t *testing.T) {
 }
 
 func TestBackupWarnings(t *testing.T) {
-	z, ps := decode(t, header+"spec: {backup: {enabled: true, volume: {claimName: b}, restore: {from: latest}}}\n")
-	require.False(t, ps.HasErrors(), ps.Error())
+	z, ps := decodeValid(t, header+"spec: {backup: {enabled: true, volume: {claimName: b}, restore: {from: latest}}}\n")
 	assert.Equal(t, "latest", z.Spec.Backup.Restore.From)
-	var warned bool
-	for _, p := range ps {
-		warned = warned || (p.Warning && p.Path == "spec.backup.restore")
-	}
-	assert.True(t, warned, "a restore left in the spec is worth a warning: %v", ps)
+	assert.True(t, hasWarning(ps, "spec.backup.restore", ""), "a restore left in the spec is worth a warning: %v", ps)
 
-	_, ps = decode(t, header+"spec: {backup: {enabled: true, volume: {claimName: b}, restore: {from: zk-1/20260101T000000Z-0000000100000002.tar.gz}}}\n")
-	require.False(t, ps.HasErrors(), ps.Error())
+	decodeValid(t, header+"spec: {backup: {enabled: true, volume: {claimName: b}, restore: {from: zk-1/20260101T000000Z-0000000100000002.tar.gz}}}\n")
 }

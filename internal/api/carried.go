@@ -59,7 +59,7 @@ func isToolKey(k string) bool {
 // checkCarried warns about spec labels the function cannot carry, because
 // it sets the same keys with its own values (two of them select the pods).
 func (z *ZookeeperSpec) checkCarried(ps *Problems) {
-	for _, k := range stringKeys(z.Labels) {
+	for _, k := range sortedKeys(z.Labels) {
 		if contains(ReservedLabels, k) && z.Labels[k] != ownLabelValue(z, k) {
 			ps.warnf(fmt.Sprintf("metadata.labels[%s]", clip(k)), "is not copied to the generated objects: the function sets %s itself; use another key (e.g. app.kubernetes.io/part-of)", k)
 		}

@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -78,7 +79,7 @@ func checkShape(ps *Problems, path string, v any, t reflect.Type) {
 			ft, known := fields[k]
 			if !known {
 				msg := fmt.Sprintf("unknown field %q", clip(k))
-				if s := suggest.Closest(k, mapKeys(fields)); s != "" {
+				if s := suggest.Closest(k, sortedKeys(fields)); s != "" {
 					msg += fmt.Sprintf("; did you mean %q?", s)
 				}
 				ps.errorf(join(path, clip(k)), "%s", msg)
@@ -197,20 +198,8 @@ func join(path, k string) string {
 	return path + "." + k
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-func mapKeys(m map[string]reflect.Type) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+// sortedKeys gives a map's keys in order, so problems and their
+// suggestions come out the same on every run.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
 }

@@ -42,7 +42,7 @@ func (z *ZookeeperSpec) Default() error {
 	if s.ClusterDomain == "" {
 		s.ClusterDomain = DefaultClusterDomain
 	}
-	s.defaultResources()
+	setResources(&s.Resources, "500m", "1Gi", "1Gi")
 	s.Storage.defaults()
 	s.Placement.defaults()
 	s.ZooKeeper.defaults()
@@ -51,19 +51,6 @@ func (z *ZookeeperSpec) Default() error {
 	s.Backup.defaults(z.Namespace, z.Name)
 	s.defaultSecurity()
 	return nil
-}
-
-func (s *Spec) defaultResources() {
-	r := &s.Resources
-	if len(r.Requests) == 0 && len(r.Limits) == 0 {
-		r.Requests = corev1.ResourceList{
-			corev1.ResourceCPU:    resource.MustParse("500m"),
-			corev1.ResourceMemory: resource.MustParse("1Gi"),
-		}
-		// No CPU limit: CFS throttling stalls the JVM's GC and heartbeats,
-		// which ZooKeeper reads as a dead member.
-		r.Limits = corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("1Gi")}
-	}
 }
 
 func (st *Storage) defaults() {
@@ -182,6 +169,21 @@ func setString(p *string, v string) {
 	if *p == "" {
 		*p = v
 	}
+}
+
+// setResources fills requirements given neither requests nor limits:
+// CPU and memory requests and a memory limit, never a CPU limit, since
+// CFS throttling stalls the JVM's GC and heartbeats, which ZooKeeper
+// reads as a dead member.
+func setResources(r *corev1.ResourceRequirements, cpu, memory, memoryLimit string) {
+	if len(r.Requests) > 0 || len(r.Limits) > 0 {
+		return
+	}
+	r.Requests = corev1.ResourceList{
+		corev1.ResourceCPU:    resource.MustParse(cpu),
+		corev1.ResourceMemory: resource.MustParse(memory),
+	}
+	r.Limits = corev1.ResourceList{corev1.ResourceMemory: resource.MustParse(memoryLimit)}
 }
 
 func contains(list []string, s string) bool {

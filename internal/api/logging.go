@@ -42,7 +42,7 @@ func (s *Spec) checkLogging(ps *Problems) {
 		ps.errorf("spec.logging.loggers", "sets %d loggers; at most %d are supported: set the level of a common package instead", len(l.Loggers), MaxLoggers)
 		return
 	}
-	for _, name := range stringKeys(l.Loggers) {
+	for _, name := range sortedKeys(l.Loggers) {
 		p := fmt.Sprintf("spec.logging.loggers[%s]", clip(name))
 		switch {
 		case strings.EqualFold(name, "root"):

@@ -4,20 +4,17 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 func TestMonitoringDefaults(t *testing.T) {
-	z, ps := decode(t, header)
-	require.False(t, ps.HasErrors(), ps.Error())
+	z, _ := decodeValid(t, header)
 	m := z.Spec.Monitoring
 	assert.Equal(t, "metrics", m.Service, "a metrics Service of its own by default")
 	assert.False(t, m.ServiceMonitorOn(), "the ServiceMonitor needs the Operator's CRDs: off unless asked")
 	assert.False(t, m.PrometheusRuleOn())
 	assert.False(t, m.DashboardOn())
 
-	z, ps = decode(t, header+"spec: {monitoring: {serviceMonitor: {labels: {release: prom}}, prometheusRule: {}, dashboard: {}}}\n")
-	require.False(t, ps.HasErrors(), ps.Error())
+	z, _ = decodeValid(t, header+"spec: {monitoring: {serviceMonitor: {labels: {release: prom}}, prometheusRule: {}, dashboard: {}}}\n")
 	m = z.Spec.Monitoring
 	assert.True(t, m.ServiceMonitorOn())
 	assert.Equal(t, "30s", m.ServiceMonitor.Interval)
@@ -32,8 +29,7 @@ func TestMonitoringDefaults(t *testing.T) {
 	assert.True(t, m.DashboardOn())
 	assert.Equal(t, map[string]string{"grafana_dashboard": "1"}, m.Dashboard.Labels)
 
-	z, ps = decode(t, header+"spec: {monitoring: {prometheusRule: {enabled: false, thresholds: {fsyncMillis: 20}}}}\n")
-	require.False(t, ps.HasErrors(), ps.Error())
+	z, _ = decodeValid(t, header+"spec: {monitoring: {prometheusRule: {enabled: false, thresholds: {fsyncMillis: 20}}}}\n")
 	assert.False(t, z.Spec.Monitoring.PrometheusRuleOn())
 	assert.EqualValues(t, 20, *z.Spec.Monitoring.PrometheusRule.Thresholds.FsyncMillis)
 }

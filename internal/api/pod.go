@@ -2,7 +2,6 @@ package api
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
@@ -76,7 +75,7 @@ func (s *Spec) checkPodSettings(ps *Problems) {
 }
 
 func checkPodLabels(ps *Problems, path string, labels map[string]string) {
-	for _, k := range stringKeys(labels) {
+	for _, k := range sortedKeys(labels) {
 		p := fmt.Sprintf("%s[%s]", path, clip(k))
 		if contains(ReservedLabels, k) {
 			ps.errorf(p, "is set by the function (and app.kubernetes.io/name and instance select the members); use another key")
@@ -88,7 +87,7 @@ func checkPodLabels(ps *Problems, path string, labels map[string]string) {
 }
 
 func checkAnnotations(ps *Problems, path string, annotations map[string]string) {
-	for _, k := range stringKeys(annotations) {
+	for _, k := range sortedKeys(annotations) {
 		if strings.HasPrefix(k, ReservedAnnotationPrefix) {
 			ps.errorf(fmt.Sprintf("%s[%s]", path, clip(k)), "uses the function's own prefix %s; use another key", ReservedAnnotationPrefix)
 		}
@@ -96,15 +95,6 @@ func checkAnnotations(ps *Problems, path string, annotations map[string]string) 
 	for _, e := range apivalidation.ValidateAnnotations(annotations, field.NewPath(path)) {
 		ps.errorf(path, "%s; annotation keys are [prefix/]name with a name of at most 63 characters, and all annotations together at most 256 KiB", clip(fmt.Sprintf("%v: %s", e.BadValue, e.Detail)))
 	}
-}
-
-func stringKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // ResolveImage maps an image reference onto registry, keeping its

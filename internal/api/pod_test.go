@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/zookeeper-fn/zookeeper-fn/internal/api"
 )
@@ -33,7 +32,7 @@ func TestResolveImage(t *testing.T) {
 }
 
 func TestPodSettingsAccepted(t *testing.T) {
-	z, ps := decode(t, header+`spec:
+	z, _ := decodeValid(t, header+`spec:
   imagePullSecrets: [{name: regcred}, {name: mirror.creds}]
   imageRegistry: harbor.example.com:8443/dockerhub
   pod:
@@ -42,7 +41,6 @@ func TestPodSettingsAccepted(t *testing.T) {
   serviceAccount:
     annotations: {eks.amazonaws.com/role-arn: "arn:aws:iam::123456789012:role/zk-backup"}
 `)
-	require.False(t, ps.HasErrors(), ps.Error())
 	assert.Len(t, z.Spec.ImagePullSecrets, 2)
 }
 
@@ -70,9 +68,7 @@ func TestPodSettingsErrors(t *testing.T) {
 	requireSpecErrors(t, cases)
 	// Below the 256 KiB limit, values up to the spec's string limit are
 	// legal.
-	_, ps := decode(t, header+"spec: {pod: {annotations: {a: '"+strings.Repeat("x", 3000)+"', b: '"+strings.Repeat("x", 3000)+"'}}}\n")
-	require.False(t, ps.HasErrors(), ps.Error())
+	decodeValid(t, header+"spec: {pod: {annotations: {a: '"+strings.Repeat("x", 3000)+"', b: '"+strings.Repeat("x", 3000)+"'}}}\n")
 	// Prometheus annotations belong to the user once metrics are off.
-	_, ps = decode(t, header+"spec: {zookeeper: {metrics: {enabled: false}}, pod: {annotations: {prometheus.io/scrape: 'true'}}}\n")
-	require.False(t, ps.HasErrors(), ps.Error())
+	decodeValid(t, header+"spec: {zookeeper: {metrics: {enabled: false}}, pod: {annotations: {prometheus.io/scrape: 'true'}}}\n")
 }

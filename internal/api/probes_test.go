@@ -22,11 +22,6 @@ func TestProbeErrors(t *testing.T) {
 }
 
 func TestProbeShortTimeoutWarns(t *testing.T) {
-	_, ps := decode(t, header+"spec: {probes: {readiness: {timeoutSeconds: 2, successThreshold: 2}}}\n")
-	require.False(t, ps.HasErrors(), ps.Error())
-	found := false
-	for _, p := range ps {
-		found = found || (p.Warning && p.Path == "spec.probes.readiness.timeoutSeconds")
-	}
-	require.True(t, found, "a timeout below the scripts' wait is worth a warning: %v", ps)
+	_, ps := decodeValid(t, header+"spec: {probes: {readiness: {timeoutSeconds: 2, successThreshold: 2}}}\n")
+	require.True(t, hasWarning(ps, "spec.probes.readiness.timeoutSeconds", ""), "a timeout below the scripts' wait is worth a warning: %v", ps)
 }

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,6 +23,14 @@ func requireSpecErrors(t *testing.T, cases map[string]specError) {
 			requireProblem(t, ps, c.path, c.msg)
 		})
 	}
+}
+
+// hasWarning reports whether ps holds a warning at path whose message
+// holds msg.
+func hasWarning(ps api.Problems, path, msg string) bool {
+	return slices.ContainsFunc(ps, func(p api.Problem) bool {
+		return p.Warning && p.Path == path && strings.Contains(p.Message, msg)
+	})
 }
 
 // requireProblem asserts an error at path whose message holds msg.

@@ -1,28 +1,23 @@
 package api_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 func TestSecurityDefaults(t *testing.T) {
-	z, ps := decode(t, header)
-	require.False(t, ps.HasErrors(), ps.Error())
+	z, _ := decodeValid(t, header)
 	assert.Nil(t, z.Spec.Security.TLS, "TLS is off unless asked")
 	assert.True(t, z.Spec.PlaintextClient())
 
-	z, ps = decode(t, header+"spec: {security: {tls: {secretName: zk-tls, client: {enabled: true}}}}\n")
-	require.False(t, ps.HasErrors(), ps.Error())
+	z, _ = decodeValid(t, header+"spec: {security: {tls: {secretName: zk-tls, client: {enabled: true}}}}\n")
 	assert.True(t, z.Spec.TLSClient())
 	assert.False(t, z.Spec.PlaintextClient(), "TLS on the client port closes the plaintext port unless asked")
 	assert.Equal(t, "none", z.Spec.Security.TLS.Client.ClientAuth)
 	assert.False(t, *z.Spec.Security.TLS.Quorum.Enabled)
 
-	z, ps = decode(t, header+"spec: {security: {tls: {certManager: {issuerRef: {name: ca}}, quorum: {enabled: true}}}}\n")
-	require.False(t, ps.HasErrors(), ps.Error())
+	z, _ = decodeValid(t, header+"spec: {security: {tls: {certManager: {issuerRef: {name: ca}}, quorum: {enabled: true}}}}\n")
 	assert.Equal(t, "Issuer", z.Spec.Security.TLS.CertManager.IssuerRef.Kind)
 	assert.True(t, z.Spec.PlaintextClient(), "quorum TLS alone leaves the client port as it was")
 }
@@ -38,17 +33,12 @@ func TestQuorumSASLModes(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			z, ps := decode(t, header+"spec: {security: {quorumSasl: "+c.sasl+"}}\n")
-			require.False(t, ps.HasErrors(), ps.Error())
+			z, ps := decodeValid(t, header+"spec: {security: {quorumSasl: "+c.sasl+"}}\n")
 			q := z.Spec.Security.QuorumSASL
 			assert.Equal(t, c.learner, *q.LearnerRequire)
 			assert.Equal(t, c.server, *q.ServerRequire)
 			assert.Equal(t, c.learner && c.server, z.Spec.QuorumSASLRequired())
-			warned := false
-			for _, p := range ps {
-				warned = warned || (p.Warning && p.Path == "spec.security.quorumSasl" && strings.Contains(p.Message, "is in migration"))
-			}
-			assert.Equal(t, c.warned, warned, "%v", ps)
+			assert.Equal(t, c.warned, hasWarning(ps, "spec.security.quorumSasl", "is in migration"), "%v", ps)
 		})
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // s3Spec is a spec with an S3 target; extra goes inside s3.
@@ -17,8 +16,7 @@ func s3Body(extra string) string {
 }
 
 func TestWebIdentityDefaults(t *testing.T) {
-	z, ps := decode(t, s3Spec(", webIdentity: {roleArn: 'arn:aws:iam::123456789012:role/zk-backup'}"))
-	require.False(t, ps.HasErrors(), ps.Error())
+	z, _ := decodeValid(t, s3Spec(", webIdentity: {roleArn: 'arn:aws:iam::123456789012:role/zk-backup'}"))
 	s3 := z.Spec.Backup.S3
 	w := s3.WebIdentity
 	assert.Equal(t, "https://sts.eu-west-1.amazonaws.com", w.STSEndpoint, "the regional STS endpoint")
@@ -26,12 +24,11 @@ func TestWebIdentityDefaults(t *testing.T) {
 	assert.EqualValues(t, 3600, *w.TokenExpirationSeconds)
 	assert.Empty(t, s3.CredentialsSecret, "no key defaults without a Secret")
 
-	z, ps = decode(t, header+"spec:\n  backup: {enabled: true, s3: {endpoint: 'https://s3.cn-north-1.amazonaws.com.cn', bucket: zk-backups, region: cn-north-1, webIdentity: {roleArn: 'arn:aws-cn:iam::123456789012:role/zk'}}}\n")
-	require.False(t, ps.HasErrors(), ps.Error())
+	z, _ = decodeValid(t, header+"spec:\n  backup: {enabled: true, s3: {endpoint: 'https://s3.cn-north-1.amazonaws.com.cn', bucket: zk-backups, region: cn-north-1, webIdentity: {roleArn: 'arn:aws-cn:iam::123456789012:role/zk'}}}\n")
 	assert.Equal(t, "https://sts.cn-north-1.amazonaws.com.cn", z.Spec.Backup.S3.WebIdentity.STSEndpoint, "China regions have their own partition")
 
-	_, ps = decode(t, s3Spec(", webIdentity: {roleArn: 'arn:minio:iam:::role/zk', stsEndpoint: 'https://minio.backup:9000', audience: minio, tokenExpirationSeconds: 600}"))
-	require.False(t, ps.HasErrors(), "an S3-compatible STS: %s", ps.Error())
+	// An S3-compatible STS.
+	decodeValid(t, s3Spec(", webIdentity: {roleArn: 'arn:minio:iam:::role/zk', stsEndpoint: 'https://minio.backup:9000', audience: minio, tokenExpirationSeconds: 600}"))
 }
 
 func TestWebIdentityErrors(t *testing.T) {
@@ -65,13 +62,8 @@ func TestWebIdentityStores(t *testing.T) {
 	requireProblem(t, ps, "spec.backup.s3.webIdentity", "HMAC keys only")
 
 	minio := header + "spec:\n  backup: {enabled: true, s3: {endpoint: 'https://minio.backup:9000', bucket: zk-backups" + role + "}}\n"
-	_, ps = decode(t, minio)
-	require.False(t, ps.HasErrors(), ps.Error())
-	var warned bool
-	for _, p := range ps {
-		warned = warned || (p.Warning && p.Path == "spec.backup.s3.webIdentity.stsEndpoint")
-	}
-	assert.True(t, warned, "AWS STS by default for a store that is not S3: %v", ps)
+	_, ps = decodeValid(t, minio)
+	assert.True(t, hasWarning(ps, "spec.backup.s3.webIdentity.stsEndpoint", ""), "AWS STS by default for a store that is not S3: %v", ps)
 
 	_, ps = decode(t, strings.Replace(minio, "zk'}", "zk', stsEndpoint: 'https://minio.backup:9000'}", 1))
 	for _, p := range ps {
@@ -82,14 +74,8 @@ func TestWebIdentityStores(t *testing.T) {
 func TestIRSAAnnotationWithStaticKeysWarns(t *testing.T) {
 	const ann = "  serviceAccount: {annotations: {eks.amazonaws.com/role-arn: 'arn:aws:iam::123456789012:role/zk'}}\n"
 	warned := func(body string) bool {
-		_, ps := decode(t, body)
-		require.False(t, ps.HasErrors(), ps.Error())
-		for _, p := range ps {
-			if p.Warning && p.Path == "spec.serviceAccount.annotations[eks.amazonaws.com/role-arn]" {
-				return true
-			}
-		}
-		return false
+		_, ps := decodeValid(t, body)
+		return hasWarning(ps, "spec.serviceAccount.annotations[eks.amazonaws.com/role-arn]", "")
 	}
 	assert.True(t, warned(s3Spec(", credentialsSecret: {name: s3}")+ann), "static keys and the IRSA annotation")
 	assert.False(t, warned(s3Spec(", webIdentity: {roleArn: 'arn:aws:iam::123456789012:role/zk'}")+ann), "keyless")

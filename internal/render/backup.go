@@ -202,40 +202,35 @@ func backupMounts(z *api.ZookeeperSpec, zk corev1.Container, write bool) []corev
 	return m
 }
 
-// backupContainer is the sidecar. It runs in the ZooKeeper image, which
-// has bash, tar, gzip, cmp and curl, under the same restricted security
-// context as the server.
+// backupContainer is the sidecar.
 func backupContainer(z *api.ZookeeperSpec, zk corev1.Container) corev1.Container {
 	b := z.Spec.Backup
-	env := append(backupEnv(z),
+	return scriptContainer(z, zk, BackupContainer, KeyBackup, false,
 		corev1.EnvVar{Name: "BACKUP_INTERVAL_SECONDS", Value: strconv.FormatInt(b.IntervalSeconds(), 10)},
 		corev1.EnvVar{Name: "BACKUP_RETAIN", Value: strconv.Itoa(int(*b.Retain))},
 	)
-	return corev1.Container{
-		Name:            BackupContainer,
-		Image:           zk.Image,
-		ImagePullPolicy: zk.ImagePullPolicy,
-		Command:         []string{"bash", BackupScriptDir + "/" + KeyBackup},
-		Env:             env,
-		Resources:       b.Resources,
-		VolumeMounts:    backupMounts(z, zk, false),
-		SecurityContext: zk.SecurityContext.DeepCopy(),
-	}
 }
 
 // restoreContainer fills an empty data volume from an archive before the
 // server starts; a volume with data is left alone.
 func restoreContainer(z *api.ZookeeperSpec, zk corev1.Container) corev1.Container {
-	b := z.Spec.Backup
-	env := append(backupEnv(z), corev1.EnvVar{Name: "RESTORE_FROM", Value: b.Restore.From})
+	return scriptContainer(z, zk, RestoreContainer, KeyRestore, true,
+		corev1.EnvVar{Name: "RESTORE_FROM", Value: z.Spec.Backup.Restore.From})
+}
+
+// scriptContainer runs one of the backup scripts with the backup
+// environment and extra. It runs in the ZooKeeper image, which has bash,
+// tar, gzip, cmp and curl, under the same restricted security context as
+// the server; restore mounts the data volumes writable.
+func scriptContainer(z *api.ZookeeperSpec, zk corev1.Container, name, script string, restore bool, extra ...corev1.EnvVar) corev1.Container {
 	return corev1.Container{
-		Name:            RestoreContainer,
+		Name:            name,
 		Image:           zk.Image,
 		ImagePullPolicy: zk.ImagePullPolicy,
-		Command:         []string{"bash", BackupScriptDir + "/" + KeyRestore},
-		Env:             env,
-		Resources:       b.Resources,
-		VolumeMounts:    backupMounts(z, zk, true),
+		Command:         []string{"bash", BackupScriptDir + "/" + script},
+		Env:             append(backupEnv(z), extra...),
+		Resources:       z.Spec.Backup.Resources,
+		VolumeMounts:    backupMounts(z, zk, restore),
 		SecurityContext: zk.SecurityContext.DeepCopy(),
 	}
 }

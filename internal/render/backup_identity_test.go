@@ -16,14 +16,11 @@ const keyless = "  backup:\n    enabled: true\n    s3: {endpoint: 'https://s3.eu
 func TestBackupKeylessToS3(t *testing.T) {
 	objs := renderAll(spec(t, keyless))
 	pod := statefulSet(t, objs).Spec.Template
-	b := findContainer(t, pod.Spec.Containers, BackupContainer)
-	r := findContainer(t, pod.Spec.InitContainers, RestoreContainer)
-	for _, c := range []corev1.Container{b, r} {
-		env := map[string]string{}
+	for _, c := range backupContainers(t, pod) {
 		for _, ev := range c.Env {
 			assert.Nil(t, ev.ValueFrom, "%s: %s: no Secret in keyless mode", c.Name, ev.Name)
-			env[ev.Name] = ev.Value
 		}
+		env := envValues(c)
 		assert.Equal(t, "arn:aws:iam::123456789012:role/zk-backup", env["AWS_ROLE_ARN"], c.Name)
 		assert.Equal(t, "/zkfn-aws-token/token", env["AWS_WEB_IDENTITY_TOKEN_FILE"], c.Name)
 		assert.Equal(t, "https://sts.eu-west-1.amazonaws.com", env["STS_ENDPOINT"], c.Name)
@@ -52,33 +49,22 @@ func TestBackupKeylessToS3(t *testing.T) {
 	assert.EqualValues(t, 7200, *tok.ExpirationSeconds)
 	assert.Equal(t, "token", tok.Path)
 
-	var rtObjs []Object
-	for _, o := range objs {
-		if _, ok := o.(*corev1.Secret); ok {
-			t.Errorf("a Secret rendered in keyless mode")
-		}
-		rtObjs = append(rtObjs, o)
-	}
-	assert.Empty(t, objcheck.Check(rtObjs))
+	assert.Empty(t, ofType[*corev1.Secret](objs), "a Secret rendered in keyless mode")
+	assert.Empty(t, objcheck.Check(objs))
 	res := restrictedResult(t, keyless)
 	assert.True(t, res.Allowed, "%s: %s", res.ForbiddenReasons, res.ForbiddenDetails)
 }
 
 func TestBackupKeylessEgressToSTS(t *testing.T) {
 	ports := func(body string) []int32 {
-		for _, o := range renderAll(spec(t, body)) {
-			np, ok := o.(*networkingv1.NetworkPolicy)
-			if !ok {
-				continue
-			}
-			eg := np.Spec.Egress[len(np.Spec.Egress)-1]
-			var out []int32
-			for _, p := range eg.Ports {
-				out = append(out, p.Port.IntVal)
-			}
-			return out
+		nps := ofType[*networkingv1.NetworkPolicy](renderAll(spec(t, body)))
+		require.NotEmpty(t, nps)
+		eg := nps[0].Spec.Egress[len(nps[0].Spec.Egress)-1]
+		var out []int32
+		for _, p := range eg.Ports {
+			out = append(out, p.Port.IntVal)
 		}
-		return nil
+		return out
 	}
 	assert.Equal(t, []int32{443}, ports(keyless), "S3 and STS share 443")
 	assert.Equal(t, []int32{9000, 9001}, ports("  backup: {enabled: true, s3: {endpoint: 'http://minio:9000', bucket: zk-backups, webIdentity: {roleArn: 'arn:minio:iam:::role/zk', stsEndpoint: 'http://minio-sts:9001'}}}\n"))

@@ -12,15 +12,22 @@ import (
 	"github.com/zookeeper-fn/zookeeper-fn/internal/names"
 )
 
-func statefulSet(t *testing.T, objs []Object) *appsv1.StatefulSet {
-	t.Helper()
+// ofType gives the objects of type T among objs, in their order.
+func ofType[T Object](objs []Object) []T {
+	var out []T
 	for _, o := range objs {
-		if s, ok := o.(*appsv1.StatefulSet); ok {
-			return s
+		if v, ok := o.(T); ok {
+			out = append(out, v)
 		}
 	}
-	t.Fatal("no StatefulSet")
-	return nil
+	return out
+}
+
+func statefulSet(t *testing.T, objs []Object) *appsv1.StatefulSet {
+	t.Helper()
+	sets := ofType[*appsv1.StatefulSet](objs)
+	require.NotEmpty(t, sets, "no StatefulSet")
+	return sets[0]
 }
 
 func findContainer(t *testing.T, cs []corev1.Container, name string) corev1.Container {
@@ -32,6 +39,25 @@ func findContainer(t *testing.T, cs []corev1.Container, name string) corev1.Cont
 	}
 	t.Fatalf("no container %s", name)
 	return corev1.Container{}
+}
+
+// backupContainers gives a rendered pod's backup sidecar and restore init
+// container, which must carry the same target settings.
+func backupContainers(t *testing.T, pod corev1.PodTemplateSpec) []corev1.Container {
+	t.Helper()
+	return []corev1.Container{
+		findContainer(t, pod.Spec.Containers, BackupContainer),
+		findContainer(t, pod.Spec.InitContainers, RestoreContainer),
+	}
+}
+
+// envValues maps a container's variables to their literal values.
+func envValues(c corev1.Container) map[string]string {
+	env := map[string]string{}
+	for _, ev := range c.Env {
+		env[ev.Name] = ev.Value
+	}
+	return env
 }
 
 func mountsByName(c corev1.Container) map[string]corev1.VolumeMount {
@@ -68,29 +94,22 @@ func TestBackupSidecarToVolume(t *testing.T) {
 	assert.Equal(t, "/datalog", m[names.DataLogVolume].MountPath)
 	assert.Equal(t, "/conf", m[volumeConfig].MountPath)
 	assert.False(t, m[volumeBackupTarget].ReadOnly)
-	env := map[string]string{}
-	for _, ev := range b.Env {
-		env[ev.Name] = ev.Value
-	}
+	env := envValues(b)
 	assert.Equal(t, "1800", env["BACKUP_INTERVAL_SECONDS"])
 	assert.Equal(t, "3", env["BACKUP_RETAIN"])
 	assert.Equal(t, "/backup", env["BACKUP_DIR"])
 	assert.NotEmpty(t, pod.Annotations[BackupHashAnn], "script changes roll the members")
 	assert.Empty(t, pod.Spec.InitContainers, "no restore unless asked")
 
-	var claim *corev1.PersistentVolumeClaim
+	claims := ofType[*corev1.PersistentVolumeClaim](objs)
+	require.Len(t, claims, 1, "the function creates the archive claim when none is named")
+	claim := claims[0]
 	var cm *corev1.ConfigMap
-	for _, o := range objs {
-		switch v := o.(type) {
-		case *corev1.PersistentVolumeClaim:
-			claim = v
-		case *corev1.ConfigMap:
-			if v.Name == "zk-backup" {
-				cm = v
-			}
+	for _, v := range ofType[*corev1.ConfigMap](objs) {
+		if v.Name == "zk-backup" {
+			cm = v
 		}
 	}
-	require.NotNil(t, claim, "the function creates the archive claim when none is named")
 	assert.Equal(t, "zk-backup", claim.Name)
 	assert.Equal(t, []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany}, claim.Spec.AccessModes)
 	assert.Equal(t, "nfs", *claim.Spec.StorageClassName)
@@ -106,14 +125,10 @@ func TestBackupSidecarToVolume(t *testing.T) {
 func TestBackupToS3AndRestore(t *testing.T) {
 	z := spec(t, "  backup:\n    enabled: true\n    s3: {endpoint: 'https://s3.example.com', bucket: zk-backups, credentialsSecret: {name: s3-creds, accessKeyIDKey: id}}\n    restore: {from: latest}\n")
 	objs := Ensemble(z, z.Membership())
-	for _, o := range objs {
-		_, isClaim := o.(*corev1.PersistentVolumeClaim)
-		assert.False(t, isClaim, "no claim for an S3 target")
-	}
+	assert.Empty(t, ofType[*corev1.PersistentVolumeClaim](objs), "no claim for an S3 target")
 	pod := statefulSet(t, objs).Spec.Template
-	b := findContainer(t, pod.Spec.Containers, BackupContainer)
-	r := findContainer(t, pod.Spec.InitContainers, RestoreContainer)
-	for _, c := range []corev1.Container{b, r} {
+	containers := backupContainers(t, pod)
+	for _, c := range containers {
 		refs := map[string]string{}
 		for _, ev := range c.Env {
 			if ev.ValueFrom != nil && ev.ValueFrom.SecretKeyRef != nil {
@@ -126,6 +141,7 @@ func TestBackupToS3AndRestore(t *testing.T) {
 		assert.Equal(t, map[string]string{"AWS_ACCESS_KEY_ID": "s3-creds/id", "AWS_SECRET_ACCESS_KEY": "s3-creds/AWS_SECRET_ACCESS_KEY"}, refs, c.Name)
 		assert.NotContains(t, mountsByName(c), volumeBackupTarget)
 	}
+	r := containers[1]
 	m := mountsByName(r)
 	assert.False(t, m[names.DataVolume].ReadOnly, "the restore writes the data volume")
 	assert.Equal(t, []string{"bash", "/zkfn-backup/restore.sh"}, r.Command)
@@ -149,11 +165,7 @@ func TestBackupToS3OpensEgressToTheBucketPort(t *testing.T) {
 	for endpoint, port := range map[string]int32{"https://s3.example.com": 443, "http://minio.backup:9000": 9000, "http://minio.backup": 80} {
 		z := spec(t, "  backup: {enabled: true, s3: {endpoint: '"+endpoint+"', bucket: zk-backups, credentialsSecret: {name: s3}}}\n")
 		var found bool
-		for _, o := range Ensemble(z, z.Membership()) {
-			np, ok := o.(*networkingv1.NetworkPolicy)
-			if !ok {
-				continue
-			}
+		for _, np := range ofType[*networkingv1.NetworkPolicy](Ensemble(z, z.Membership())) {
 			for _, eg := range np.Spec.Egress {
 				if len(eg.To) == 0 && len(eg.Ports) == 1 && eg.Ports[0].Port.IntVal == port {
 					found = true
@@ -164,10 +176,8 @@ func TestBackupToS3OpensEgressToTheBucketPort(t *testing.T) {
 	}
 	egress := func(body string) int {
 		z := spec(t, body)
-		for _, o := range Ensemble(z, z.Membership()) {
-			if np, ok := o.(*networkingv1.NetworkPolicy); ok {
-				return len(np.Spec.Egress)
-			}
+		if nps := ofType[*networkingv1.NetworkPolicy](Ensemble(z, z.Membership())); len(nps) > 0 {
+			return len(nps[0].Spec.Egress)
 		}
 		return -1
 	}

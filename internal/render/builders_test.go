@@ -115,6 +115,15 @@ func TestAffinityAndSpread(t *testing.T) {
             app.kubernetes.io/name: zookeeper
         topologyKey: kubernetes.io/hostname
 `
+	zoneSpread := `topologySpreadConstraints:
+- maxSkew: 1
+  topologyKey: topology.kubernetes.io/zone
+  whenUnsatisfiable: DoNotSchedule
+  labelSelector:
+    matchLabels:
+      app.kubernetes.io/instance: zk
+      app.kubernetes.io/name: zookeeper
+`
 	cases := map[string]struct{ input, expected string }{
 		"members preferably on different nodes by default": {input: "", expected: preferred},
 		"required: one member per node": {
@@ -135,41 +144,16 @@ func TestAffinityAndSpread(t *testing.T) {
 			expected: strings.Replace(preferred, "kubernetes.io/hostname", "example.com/rack", 1),
 		},
 		"required zone spread: never more than one member of skew, over at least three zones": {
-			input: "  placement: {antiAffinity: none, zoneSpread: required}\n",
-			expected: `topologySpreadConstraints:
-- maxSkew: 1
-  topologyKey: topology.kubernetes.io/zone
-  whenUnsatisfiable: DoNotSchedule
-  labelSelector:
-    matchLabels:
-      app.kubernetes.io/instance: zk
-      app.kubernetes.io/name: zookeeper
-  minDomains: 3
-`,
+			input:    "  placement: {antiAffinity: none, zoneSpread: required}\n",
+			expected: zoneSpread + "  minDomains: 3\n",
 		},
 		"required zone spread of one member needs no third zone": {
-			input: "  replicas: 1\n  placement: {antiAffinity: none, zoneSpread: required}\n",
-			expected: `topologySpreadConstraints:
-- maxSkew: 1
-  topologyKey: topology.kubernetes.io/zone
-  whenUnsatisfiable: DoNotSchedule
-  labelSelector:
-    matchLabels:
-      app.kubernetes.io/instance: zk
-      app.kubernetes.io/name: zookeeper
-`,
+			input:    "  replicas: 1\n  placement: {antiAffinity: none, zoneSpread: required}\n",
+			expected: zoneSpread,
 		},
 		"preferred zone spread schedules anyway": {
-			input: "  placement: {antiAffinity: none, zoneSpread: preferred, zoneTopologyKey: example.com/zone}\n",
-			expected: `topologySpreadConstraints:
-- maxSkew: 1
-  topologyKey: example.com/zone
-  whenUnsatisfiable: ScheduleAnyway
-  labelSelector:
-    matchLabels:
-      app.kubernetes.io/instance: zk
-      app.kubernetes.io/name: zookeeper
-`,
+			input:    "  placement: {antiAffinity: none, zoneSpread: preferred, zoneTopologyKey: example.com/zone}\n",
+			expected: strings.NewReplacer("topology.kubernetes.io/zone", "example.com/zone", "DoNotSchedule", "ScheduleAnyway").Replace(zoneSpread),
 		},
 	}
 	for name, tc := range cases {

@@ -18,14 +18,12 @@ func sets(t *testing.T, body string) (voters, observers *appsv1.StatefulSet, obj
 	t.Helper()
 	z := spec(t, body)
 	objs = Ensemble(z, z.Membership())
-	for _, o := range objs {
-		if s, ok := o.(*appsv1.StatefulSet); ok {
-			switch s.Name {
-			case "zk":
-				voters = s
-			case "zk-observer":
-				observers = s
-			}
+	for _, s := range ofType[*appsv1.StatefulSet](objs) {
+		switch s.Name {
+		case "zk":
+			voters = s
+		case "zk-observer":
+			observers = s
 		}
 	}
 	require.NotNil(t, voters)

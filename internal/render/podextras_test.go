@@ -24,10 +24,8 @@ func TestReservedLabelsCoverOurs(t *testing.T) {
 }
 
 func serviceAccount(objs []Object) *corev1.ServiceAccount {
-	for _, o := range objs {
-		if sa, ok := o.(*corev1.ServiceAccount); ok {
-			return sa
-		}
+	if sas := ofType[*corev1.ServiceAccount](objs); len(sas) > 0 {
+		return sas[0]
 	}
 	return nil
 }

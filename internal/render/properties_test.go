@@ -42,8 +42,8 @@ func TestPropertiesWhereZooKeeperReadsThem(t *testing.T) {
 	body := `  zookeeper: {config: {requestThrottleLimit: "7", forceSync: "no", jute.maxbuffer: "4194304", minSessionTimeout: "5000", watchManagerName: org.apache.zookeeper.server.watch.WatchManagerOptimized}}`
 	z := spec(t, body)
 	var cfg string
-	for _, o := range Ensemble(z, z.Membership()) {
-		if cm, ok := o.(*corev1.ConfigMap); ok && cm.Data["zoo.cfg"] != "" {
+	for _, cm := range ofType[*corev1.ConfigMap](Ensemble(z, z.Membership())) {
+		if cm.Data["zoo.cfg"] != "" {
 			cfg = cm.Data["zoo.cfg"]
 		}
 	}

@@ -134,10 +134,8 @@ func TestSecureServicesAndPolicy(t *testing.T) {
 
 func TestSecureOffRendersNothingNew(t *testing.T) {
 	z := spec(t, `  replicas: 3`)
-	for _, o := range Ensemble(z, z.Membership()) {
-		if cm, ok := o.(*corev1.ConfigMap); ok {
-			assert.NotContains(t, cm.Data, KeySecureStart)
-			assert.False(t, strings.Contains(cm.Data[KeyZooCfg], "ssl"), "no TLS keys unless asked")
-		}
+	for _, cm := range ofType[*corev1.ConfigMap](Ensemble(z, z.Membership())) {
+		assert.NotContains(t, cm.Data, KeySecureStart)
+		assert.False(t, strings.Contains(cm.Data[KeyZooCfg], "ssl"), "no TLS keys unless asked")
 	}
 }

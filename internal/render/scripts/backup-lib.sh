@@ -12,6 +12,11 @@
 # shellcheck source=backup-sts.sh
 . "$(dirname "${BASH_SOURCE[0]}")/backup-sts.sh"
 
+# The member's pod, which names its archives, and the scratch directory
+# (an emptyDir) where both scripts stage them.
+pod="${HOSTNAME:-$(hostname)}"
+scratch="${BACKUP_SCRATCH:-/scratch}"
+
 # cfg_value KEY: the last KEY= line of zoo.cfg wins, as in ZooKeeper's parser.
 cfg_value() {
   sed -n "s/^$1=//p" "${ZOOCFGDIR:-/conf}/zoo.cfg" | tail -n 1
@@ -98,7 +103,7 @@ s3_request() {
 # answer is logged with S3's own code and message (AccessDenied,
 # ExpiredToken, SignatureDoesNotMatch...), the way to debug it.
 s3_send() {
-  local out status code msg
+  local out status err
   out=$(mktemp "${TMPDIR:-/tmp}/s3.XXXXXX")
   status=$(curl --silent --show-error --max-time 900 -X "$1" -H @"$5" ${2:+--upload-file "$2"} \
     -o "$out" -w '%{http_code}' "$4") || {
@@ -107,11 +112,9 @@ s3_send() {
     return 1
   }
   if [ "${status:0:1}" != 2 ]; then
-    code=$(xml_value Code <"$out")
-    msg=$(xml_value Message <"$out")
-    [ -n "$code$msg" ] || msg=$(head -c 200 "$out" | tr -c '[:print:]' ' ')
+    err=$(aws_error "$out" 200)
     rm -f "$out"
-    sts_log "S3 $1 ${4%%\?*} refused: HTTP $status ${code:-(no error code)}: ${msg:0:300}"
+    sts_log "S3 $1 ${4%%\?*} refused: HTTP $status $err"
     return 1
   fi
   case "$3" in

@@ -30,6 +30,19 @@ xml_value() {
     -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&amp;/\&/g'
 }
 
+# aws_error FILE HEAD [SECRET]: the error answer in FILE (S3's or STS's
+# <Error>) for the log, as "<Code>: <Message>", or "(no error code): " and
+# the first HEAD bytes of a body that has neither; SECRET is masked before
+# the message is cut to 300 characters, so no part of it can remain.
+aws_error() {
+  local code msg
+  code=$(xml_value Code <"$1")
+  msg=$(xml_value Message <"$1")
+  [ -n "$code$msg" ] || msg=$(head -c "$2" "$1" | tr -c '[:print:]' ' ')
+  [ -z "${3:-}" ] || msg=${msg//"$3"/<token>}
+  printf '%s: %s' "${code:-(no error code)}" "${msg:0:300}"
+}
+
 # sts_credentials sets access_key, secret_key and session_token: the
 # cached credentials while they are fresh, else new ones from STS.
 sts_credentials() {
@@ -45,7 +58,7 @@ sts_credentials() {
 # sts_assume: one AssumeRoleWithWebIdentity call (unsigned: the token is
 # the proof), a POST so that the token stays out of URLs and access logs.
 sts_assume() {
-  local token resp status code msg exp_at now session cache tmp
+  local token resp status err exp_at now session cache tmp
   if [ ! -r "${AWS_WEB_IDENTITY_TOKEN_FILE:-}" ]; then
     sts_log "cannot read the ServiceAccount token ${AWS_WEB_IDENTITY_TOKEN_FILE:-(AWS_WEB_IDENTITY_TOKEN_FILE is not set)}; is the projected volume aws-iam-token mounted?"
     return 1
@@ -70,12 +83,9 @@ sts_assume() {
     return 1
   }
   if [ "$status" != 200 ]; then
-    code=$(xml_value Code <"$resp")
-    msg=$(xml_value Message <"$resp")
-    [ -n "$code$msg" ] || msg=$(head -c 300 "$resp" | tr -c '[:print:]' ' ')
+    err=$(aws_error "$resp" 300 "$token")
     rm -f "$resp"
-    msg=${msg//"$token"/<token>}
-    sts_log "STS AssumeRoleWithWebIdentity for $AWS_ROLE_ARN at $STS_ENDPOINT refused: HTTP $status ${code:-(no error code)}: ${msg:0:300}"
+    sts_log "STS AssumeRoleWithWebIdentity for $AWS_ROLE_ARN at $STS_ENDPOINT refused: HTTP $status $err"
     return 1
   fi
   access_key=$(xml_value AccessKeyId <"$resp")

@@ -16,12 +16,9 @@
 # S3_BUCKET, S3_PREFIX, S3_REGION with AWS_ACCESS_KEY_ID and
 # AWS_SECRET_ACCESS_KEY from a Secret.
 set -euo pipefail
-here=$(dirname "${BASH_SOURCE[0]}")
 # shellcheck source=backup-lib.sh
-. "$here/backup-lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/backup-lib.sh"
 
-pod="${HOSTNAME:-$(hostname)}"
-scratch="${BACKUP_SCRATCH:-/scratch}"
 retain="${BACKUP_RETAIN:-7}"
 
 log() { echo "zookeeper-fn backup ($pod): $*" >&2; }

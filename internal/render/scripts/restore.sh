@@ -7,12 +7,9 @@
 # every start. Snapshots go to dataDir/version-2, transaction logs to
 # dataLogDir/version-2; myid is start.sh's job.
 set -euo pipefail
-here=$(dirname "${BASH_SOURCE[0]}")
 # shellcheck source=backup-lib.sh
-. "$here/backup-lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/backup-lib.sh"
 
-pod="${HOSTNAME:-$(hostname)}"
-scratch="${BACKUP_SCRATCH:-/scratch}"
 from="${RESTORE_FROM:?RESTORE_FROM is not set}"
 log() { echo "zookeeper-fn restore ($pod): $*" >&2; }
 
