@@ -55,6 +55,16 @@ func apiServerTokens(t *testing.T, in *keylessInput, rendered string) {
 				in.Tokens[pod] = append(in.Tokens[pod], tok)
 			}
 		}
+		// zk-0's second token is the API server's default audience (its
+		// issuer), which the trust refuses: the kubelet's rotation
+		// hands it to the sidecar (keyless.checkRefresh), and a third,
+		// valid one follows.
+		first := in.Tokens[sts.Name+"-0"]
+		in.WrongAudience = strings.TrimSpace(kubectl(nil, "create", "token", sa, "-n", ns,
+			"--duration", strconv.FormatInt(exp, 10)+"s", "--bound-object-kind", "Pod", "--bound-object-name", sts.Name+"-0"))
+		in.Tokens[sts.Name+"-0"] = append([]string{first[0], in.WrongAudience}, first[1:]...)
+		kubectl(nil, "create", "serviceaccount", "other", "-n", ns)
+		in.OtherSubject = strings.TrimSpace(kubectl(nil, "create", "token", "other", "-n", ns, "--audience", aud))
 		in.JWKS = json.RawMessage(kubectl(nil, "get", "--raw", "/openid/v1/jwks"))
 		var disc struct{ Issuer string }
 		must(t, json.Unmarshal([]byte(kubectl(nil, "get", "--raw", "/.well-known/openid-configuration")), &disc))
