@@ -176,7 +176,9 @@ func (s s3Target) all(t *testing.T) []string {
 	return out
 }
 
-func (s s3Target) read(t *testing.T, path string) []byte { return s.s.inspect.get(t, s.prefix+"/"+path) }
+func (s s3Target) read(t *testing.T, path string) []byte {
+	return s.s.inspect.get(t, s.prefix+"/"+path)
+}
 
 func writeJSON(t *testing.T, path string, v any) string {
 	b, err := json.MarshalIndent(v, "", "  ")
@@ -184,4 +186,3 @@ func writeJSON(t *testing.T, path string, v any) string {
 	must(t, os.WriteFile(path, b, 0o600))
 	return path
 }
-
