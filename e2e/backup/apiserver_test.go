@@ -18,7 +18,7 @@ import (
 )
 
 // tokensPerPod: a pod's first token, the kubelet's rotation, the restored
-// pod's (same name).
+// pod's (same name); zk-0 also gets one STS refuses (checkRotation).
 const tokensPerPod = 3
 
 // apiServerTokens gets the pods' ServiceAccount tokens where the kubelet

@@ -149,6 +149,13 @@ func (k *keyless) checkRefresh(t *testing.T, a *zkrun.Ensemble) {
 	if p := k.probe(t, cred, k.prefix+"/"); !p.ok() {
 		t.Fatalf("a request with %s's fresh credentials was refused: %s", m0.Pod, p)
 	}
+	k.checkRotation(t, m0, cred, expires)
+}
+
+// checkRotation: the token file changes (first to one STS refuses) and
+// the credentials expire; the sidecar must trade what the file holds now.
+func (k *keyless) checkRotation(t *testing.T, m0 *zkrun.Member, cred credential, expires time.Time) {
+	before := exchanges(m0, "backup")
 	m0.RotateTokens(t) // the one for another audience
 	wait := time.Until(expires) + time.Second
 	t.Logf("%s: %d exchange(s) so far; token rotated; waiting %s for %s to expire", m0.Pod, len(before), wait.Round(time.Second), cred.id)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -71,14 +72,7 @@ func startSeaweed(t *testing.T, dir string, in *s3Input, ids []identity, iam any
 	admin := inspectorKey()
 	ids = append([]identity{keyIdentity("zkfn-e2e-inspector", admin, "Admin", "Read", "List", "Write", "Tagging")}, ids...)
 	must(t, os.MkdirAll(filepath.Join(dir, "data"), 0o700))
-	cfg := writeJSON(t, filepath.Join(dir, "s3.json"), map[string]any{"identities": ids})
-	host, port, err := net.SplitHostPort(in.Addr)
-	must(t, err)
-	args := []string{"mini", "-dir=" + filepath.Join(dir, "data"), "-ip=" + host, "-ip.bind=" + host,
-		"-s3.port=" + port, "-s3.config=" + cfg, "-bucket=" + in.Bucket,
-		// Only the S3 gateway: no WebDAV, admin UI, Iceberg or Lance
-		// endpoints, and no telemetry (nothing leaves the sandbox anyway).
-		"-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false"}
+	args := weedArgs(t, dir, in, writeJSON(t, filepath.Join(dir, "s3.json"), map[string]any{"identities": ids}))
 	if iam != nil {
 		args = append(args, "-s3.iam.config="+writeJSON(t, filepath.Join(dir, "iam.json"), iam))
 	}
@@ -93,8 +87,27 @@ func startSeaweed(t *testing.T, dir string, in *s3Input, ids []identity, iam any
 		if t.Failed() {
 			t.Logf("SeaweedFS log (%s):\n%s", log, harness.Tail(log, 40))
 		}
+		t.Logf("SeaweedFS: %s", peakMemory(p.Pid()))
 		p.Stop(10 * time.Second)
 	})
+	s.waitReady(t, in)
+	return s
+}
+
+// weedArgs: `weed mini` with the S3 gateway at in.Addr and its config.
+func weedArgs(t *testing.T, dir string, in *s3Input, cfg string) []string {
+	host, port, err := net.SplitHostPort(in.Addr)
+	must(t, err)
+	return []string{"mini", "-dir=" + filepath.Join(dir, "data"), "-ip=" + host, "-ip.bind=" + host,
+		"-s3.port=" + port, "-s3.config=" + cfg, "-bucket=" + in.Bucket,
+		// Only the S3 gateway: no WebDAV, admin UI, Iceberg or Lance
+		// endpoints, and no telemetry (nothing leaves the sandbox anyway).
+		"-webdav=false", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false"}
+}
+
+// waitReady waits until the bucket answers the suite's listing.
+func (s *seaweed) waitReady(t *testing.T, in *s3Input) {
+	p, log := s.proc, s.proc.Log
 	began := time.Now()
 	var last s3Answer
 	ready := zkrun.WaitFor(3*time.Minute, func() bool {
@@ -108,7 +121,6 @@ func startSeaweed(t *testing.T, dir string, in *s3Input, ids []identity, iam any
 		t.Fatalf("SeaweedFS's S3 gateway at %s did not list bucket %s within 3m (last answer: %s):\n%s", in.Addr, in.Bucket, last, harness.Tail(log, 40))
 	}
 	t.Logf("SeaweedFS S3 gateway ready at %s in %s (bucket %s)", in.Addr, time.Since(began).Round(100*time.Millisecond), in.Bucket)
-	return s
 }
 
 // tryList is one listing; the server may not answer yet.
@@ -185,4 +197,22 @@ func writeJSON(t *testing.T, path string, v any) string {
 	must(t, err)
 	must(t, os.WriteFile(path, b, 0o600))
 	return path
+}
+
+// peakMemory is the process's peak resident memory and CPU time so far.
+func peakMemory(pid int) string {
+	st := readFile(fmt.Sprintf("/proc/%d/status", pid))
+	var hwm string
+	for _, l := range strings.Split(st, "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			hwm = strings.TrimSpace(v)
+		}
+	}
+	f := strings.Fields(readFile(fmt.Sprintf("/proc/%d/stat", pid)))
+	if len(f) < 15 {
+		return "peak memory " + hwm
+	}
+	ut, _ := strconv.Atoi(f[13])
+	stt, _ := strconv.Atoi(f[14])
+	return fmt.Sprintf("peak memory %s, CPU %.1fs", hwm, float64(ut+stt)/100)
 }
