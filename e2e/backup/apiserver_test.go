@@ -55,10 +55,11 @@ func apiServerTokens(t *testing.T, in *keylessInput, rendered string) {
 				in.Tokens[pod] = append(in.Tokens[pod], tok)
 			}
 		}
-		// zk-0's second token is the API server's default audience (its
-		// issuer), which the trust refuses: the kubelet's rotation
-		// hands it to the sidecar (keyless.checkRefresh), and a third,
-		// valid one follows.
+		// zk-0's second token is for the API server's default audience
+		// (its issuer), which the S3 server's STS refuses: the kubelet's
+		// rotation hands it to the sidecar (keyless.checkRotation), and
+		// a third, valid one follows. Another ServiceAccount's token is
+		// for the trust policy's subject condition (keyless.checkTrust).
 		first := in.Tokens[sts.Name+"-0"]
 		in.WrongAudience = strings.TrimSpace(kubectl(nil, "create", "token", sa, "-n", ns,
 			"--duration", strconv.FormatInt(exp, 10)+"s", "--bound-object-kind", "Pod", "--bound-object-name", sts.Name+"-0"))
