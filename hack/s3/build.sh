@@ -70,7 +70,7 @@ gomod=$(cd "$dir" && go mod download -json "$SEAWEEDFS_MODULE@$SEAWEEDFS_VERSION
 # Its replace directives that name module versions (not local paths).
 sed -n 's#^replace \([^ ]*\) => \([^ .][^ ]*\) \(v[^ ]*\)$#replace \1 => \2 \3#p' "$gomod" >>"$dir/go.mod"
 
-log "seaweedfs $SEAWEEDFS_VERSION: building weed (about 8 minutes cold on 2 cores)"
+log "seaweedfs $SEAWEEDFS_VERSION: building weed (cold: about 10 CPU-minutes, 5 to 10 minutes on 2 cores)"
 (cd "$dir" && go build -trimpath \
 	-ldflags "-s -w -X $SEAWEEDFS_MODULE/weed/util/version.COMMIT=${SEAWEEDFS_VERSION##*-}" \
 	-o "$root/bin.new/weed" "$SEAWEEDFS_MODULE/weed")
