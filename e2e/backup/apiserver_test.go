@@ -18,7 +18,7 @@ import (
 )
 
 // tokensPerPod: a pod's first token, the kubelet's rotation, the restored
-// pod's (same name).
+// pod's (same name); zk-0 also gets one STS refuses (checkRotation).
 const tokensPerPod = 3
 
 // apiServerTokens gets the pods' ServiceAccount tokens where the kubelet
@@ -55,6 +55,17 @@ func apiServerTokens(t *testing.T, in *keylessInput, rendered string) {
 				in.Tokens[pod] = append(in.Tokens[pod], tok)
 			}
 		}
+		// zk-0's second token is for the API server's default audience
+		// (its issuer), which the S3 server's STS refuses: the kubelet's
+		// rotation hands it to the sidecar (keyless.checkRotation), and
+		// a third, valid one follows. Another ServiceAccount's token is
+		// for the trust policy's subject condition (keyless.checkTrust).
+		first := in.Tokens[sts.Name+"-0"]
+		in.WrongAudience = strings.TrimSpace(kubectl(nil, "create", "token", sa, "-n", ns,
+			"--duration", strconv.FormatInt(exp, 10)+"s", "--bound-object-kind", "Pod", "--bound-object-name", sts.Name+"-0"))
+		in.Tokens[sts.Name+"-0"] = append([]string{first[0], in.WrongAudience}, first[1:]...)
+		kubectl(nil, "create", "serviceaccount", "other", "-n", ns)
+		in.OtherSubject = strings.TrimSpace(kubectl(nil, "create", "token", "other", "-n", ns, "--audience", aud))
 		in.JWKS = json.RawMessage(kubectl(nil, "get", "--raw", "/openid/v1/jwks"))
 		var disc struct{ Issuer string }
 		must(t, json.Unmarshal([]byte(kubectl(nil, "get", "--raw", "/.well-known/openid-configuration")), &disc))

@@ -43,14 +43,6 @@ func (v volumeTarget) read(t *testing.T, path string) []byte {
 	return b
 }
 
-type s3Target struct {
-	s      *fakeS3
-	prefix string
-}
-
-func (s s3Target) all(*testing.T) []string               { return s.s.archives(s.prefix) }
-func (s s3Target) read(_ *testing.T, path string) []byte { return s.s.object(s.prefix + "/" + path) }
-
 func podArchives(t *testing.T, tg target, pod string) []string {
 	var out []string
 	for _, a := range tg.all(t) {

@@ -7,187 +7,144 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"fmt"
-	"html"
-	"net"
+	"encoding/xml"
+	"io"
 	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/zookeeper-fn/zookeeper-fn/e2e/zkrun"
 )
 
-// fakeSTS is the suite's AWS STS: AssumeRoleWithWebIdentity as Amazon
-// documents it. The token must be a JWT signed by a key of the issuer's
-// JWKS, from that issuer, for the role's trusted audience and subject
-// (an IAM role trust policy's conditions on <issuer>:aud and :sub), not
-// expired. It answers with temporary credentials (an ASIA key id, a
-// secret, a session token, an Expiration) that the S3 server then
-// accepts until they expire, and only with the session token signed.
-type fakeSTS struct {
-	issuer   string
-	keys     jwks
-	roles    map[string]trust // role ARN -> its trust policy
-	lifetime time.Duration    // of the credentials it issues
-	s3       *fakeS3
-
-	mu      sync.Mutex
-	calls   []stsCall
-	refused []string
+// stsAnswer is the server's STS answer to AssumeRoleWithWebIdentity.
+type stsAnswer struct {
+	status        int
+	code, message string
+	cred          credential
 }
 
-// trust is the condition of a role's trust policy for the issuer.
-type trust struct{ aud, sub string }
-
-// stsCall is one granted exchange; Token names the token (tokenID).
-type stsCall struct {
-	Session, Token, AccessKey string
-	Expires                   time.Time
-}
-
-var sessionName = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
-
-func startFakeSTS(t *testing.T, addr string, s *fakeSTS) *fakeSTS {
+// assume is one AssumeRoleWithWebIdentity call, as the sidecar makes it
+// (an unsigned form POST to the STS endpoint, here the S3 endpoint).
+func (k *keyless) assume(t *testing.T, role, token string) stsAnswer {
 	t.Helper()
-	l, err := net.Listen("tcp", addr)
+	form := url.Values{"Action": {"AssumeRoleWithWebIdentity"}, "Version": {"2011-06-15"},
+		"RoleArn": {role}, "RoleSessionName": {"zkfn-e2e-suite"}, "WebIdentityToken": {token}}
+	resp, err := (&http.Client{Timeout: time.Minute}).PostForm(k.s3.inspect.endpoint+"/", form)
 	must(t, err)
-	srv := &http.Server{Handler: s}
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return s
-}
-
-func (s *fakeSTS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, http.StatusBadRequest, "MalformedInput", err.Error())
-		return
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	must(t, err)
+	var doc struct {
+		Result struct {
+			Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string }
+		} `xml:"AssumeRoleWithWebIdentityResult"`
+		Error struct{ Code, Message string }
 	}
-	f := r.Form
-	switch {
-	case f.Get("Action") != "AssumeRoleWithWebIdentity":
-		s.fail(w, http.StatusBadRequest, "InvalidAction", "Could not find operation "+f.Get("Action"))
-		return
-	case f.Get("Version") != "2011-06-15":
-		s.fail(w, http.StatusBadRequest, "InvalidParameterValue", "Version must be 2011-06-15")
-		return
-	case !sessionName.MatchString(f.Get("RoleSessionName")):
-		s.fail(w, http.StatusBadRequest, "ValidationError", "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint")
-		return
+	_ = xml.Unmarshal(b, &doc)
+	c := doc.Result.Credentials
+	return stsAnswer{status: resp.StatusCode, code: doc.Error.Code, message: doc.Error.Message,
+		cred: credential{id: c.AccessKeyId, secret: c.SecretAccessKey, token: c.SessionToken}}
+}
+
+// checkTrust: the server's STS grants the role for the ensemble's token,
+// and the credentials it issues may list the prefix, not the rest of
+// the bucket; it refuses a tampered token, one for another audience or
+// subject, and an unknown role.
+func (k *keyless) checkTrust(t *testing.T) {
+	valid := k.in.Tokens["zk-1"][0]
+	a := k.assume(t, k.in.Role, valid)
+	if a.status != http.StatusOK || a.cred.id == "" || a.cred.secret == "" || a.cred.token == "" {
+		t.Fatalf("STS refused the ensemble's own token: HTTP %d %s: %s", a.status, a.code, a.message)
 	}
-	c, code, status, why := s.check(f.Get("RoleArn"), f.Get("WebIdentityToken"))
-	if why != "" {
-		s.fail(w, status, code, why)
-		return
+	if p := k.probe(t, a.cred, k.prefix+"/"); !p.ok() {
+		t.Fatalf("S3 refused to list %s/ with the role's fresh credentials: %s", k.prefix, p)
 	}
-	s.grant(w, f.Get("RoleArn"), f.Get("RoleSessionName"), c, tokenID(f.Get("WebIdentityToken")))
-}
-
-// check applies the role's trust policy to the token: the AWS error code,
-// HTTP status and message when it does not pass.
-func (s *fakeSTS) check(role, token string) (claims, string, int, string) {
-	tr, ok := s.roles[role]
-	if !ok {
-		return claims{}, "AccessDenied", http.StatusForbidden, "Not authorized to perform sts:AssumeRoleWithWebIdentity"
+	if p := k.probe(t, a.cred, "elsewhere/"); p.ok() {
+		t.Fatalf("the role's credentials list elsewhere/ too: its permissions policy is not enforced")
+	} else {
+		t.Logf("outside the prefix S3 refuses the role: %s", p)
 	}
-	c, err := verifyJWT(token, s.keys)
-	switch {
-	case err != nil:
-		return c, "InvalidIdentityToken", http.StatusBadRequest, "Couldn't verify the token: " + err.Error()
-	case c.Iss != s.issuer:
-		return c, "InvalidIdentityToken", http.StatusBadRequest, "No OpenIDConnect provider found in your account for " + c.Iss
-	case !contains(c.audiences(), tr.aud):
-		return c, "InvalidIdentityToken", http.StatusBadRequest, "Incorrect token audience"
-	case time.Now().Unix() >= c.Exp:
-		return c, "ExpiredTokenException", http.StatusBadRequest, fmt.Sprintf("Token expired: current date/time %s must be before the expiration date/time %s",
-			time.Now().UTC().Format(time.RFC3339), time.Unix(c.Exp, 0).UTC().Format(time.RFC3339))
-	case c.Nbf > time.Now().Add(5*time.Second).Unix():
-		return c, "InvalidIdentityToken", http.StatusBadRequest, "Token is not valid yet"
-	case c.Sub != tr.sub:
-		return c, "AccessDenied", http.StatusForbidden, "Not authorized to perform sts:AssumeRoleWithWebIdentity"
-	}
-	return c, "", 0, ""
-}
-
-func (s *fakeSTS) grant(w http.ResponseWriter, role, session string, c claims, tok string) {
-	key := "ASIA" + strings.ToUpper(randHex(8))
-	secret := randB64(30)
-	token := "FwoGZXIvYXdzE" + randB64(180) // has / + =, like AWS's
-	exp := time.Now().Add(s.lifetime).UTC().Truncate(time.Second)
-	s.s3.addCredential(key, credential{secret: secret, token: token, expires: exp})
-	s.mu.Lock()
-	s.calls = append(s.calls, stsCall{Session: session, Token: tok, AccessKey: key, Expires: exp})
-	s.mu.Unlock()
-	account := strings.Split(role, ":")[4]
-	name := role[strings.LastIndex(role, "/")+1:]
-	w.Header().Set("Content-Type", "text/xml")
-	fmt.Fprintf(w, `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <AssumeRoleWithWebIdentityResult>
-    <SubjectFromWebIdentityToken>%s</SubjectFromWebIdentityToken>
-    <Audience>%s</Audience>
-    <AssumedRoleUser>
-      <Arn>arn:aws:sts::%s:assumed-role/%s/%s</Arn>
-      <AssumedRoleId>AROA%s:%s</AssumedRoleId>
-    </AssumedRoleUser>
-    <Credentials>
-      <SessionToken>%s</SessionToken>
-      <SecretAccessKey>%s</SecretAccessKey>
-      <Expiration>%s</Expiration>
-      <AccessKeyId>%s</AccessKeyId>
-    </Credentials>
-    <Provider>%s</Provider>
-  </AssumeRoleWithWebIdentityResult>
-  <ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata>
-</AssumeRoleWithWebIdentityResponse>
-`, esc(c.Sub), esc(strings.Join(c.audiences(), ",")), account, esc(name), esc(session), strings.ToUpper(randHex(8)), esc(session),
-		esc(token), esc(secret), exp.Format("2006-01-02T15:04:05Z"), key, esc(c.Iss), randHex(16))
-}
-
-// fail answers as STS does: an ErrorResponse document.
-func (s *fakeSTS) fail(w http.ResponseWriter, status int, code, msg string) {
-	s.mu.Lock()
-	s.refused = append(s.refused, code+": "+msg)
-	s.mu.Unlock()
-	w.Header().Set("Content-Type", "text/xml")
-	w.WriteHeader(status)
-	typ := "Sender"
-	fmt.Fprintf(w, `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <Error><Type>%s</Type><Code>%s</Code><Message>%s</Message></Error>
-  <RequestId>%s</RequestId>
-</ErrorResponse>
-`, typ, code, esc(msg), randHex(16))
-}
-
-// granted is a copy of the exchanges so far.
-func (s *fakeSTS) granted() []stsCall {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]stsCall(nil), s.calls...)
-}
-
-func (s *fakeSTS) callsFor(session string) []stsCall {
-	var out []stsCall
-	for _, c := range s.granted() {
-		if c.Session == session {
-			out = append(out, c)
+	for name, c := range map[string]struct{ role, token string }{
+		"a tampered token":                {k.in.Role, tamper(valid)},
+		"a token for another audience":    {k.in.Role, k.in.WrongAudience},
+		"another ServiceAccount's token":  {k.in.Role, k.in.OtherSubject},
+		"a role the token is not trusted": {"arn:aws:iam::123456789012:role/zk-other", valid},
+	} {
+		a := k.assume(t, c.role, c.token)
+		if a.status == http.StatusOK {
+			t.Fatalf("STS granted %s", name)
 		}
+		t.Logf("STS refuses %s: HTTP %d %s: %s", name, a.status, a.code, a.message)
+	}
+}
+
+// tamper changes the token's namespace, keeping its signature.
+func tamper(tok string) string {
+	p := strings.Split(tok, ".")
+	b, _ := base64.RawURLEncoding.DecodeString(p[1])
+	p[1] = base64.RawURLEncoding.EncodeToString([]byte(strings.Replace(string(b), "backup-e2e", "backup-e2f", 1)))
+	return strings.Join(p, ".")
+}
+
+// probe lists prefix with cred, as the sidecar signs: S3's answer.
+func (k *keyless) probe(t *testing.T, cred credential, prefix string) s3Answer {
+	c := k.s3.inspect
+	c.key = cred
+	return c.do(t, http.MethodGet, "/"+c.bucket, canonicalQuery(url.Values{"list-type": {"2"}, "prefix": {prefix}}), nil)
+}
+
+// exchange is one AssumeRoleWithWebIdentity a container logged.
+type exchange struct{ key, until string }
+
+var assumedLine = regexp.MustCompile(`assumed (\S+) with the ServiceAccount token: temporary key (\S+) until (\S+)`)
+
+// exchanges are the member's container's exchanges, from its log (every
+// run of the container).
+func exchanges(m *zkrun.Member, container string) []exchange {
+	var out []exchange
+	for _, s := range assumedLine.FindAllStringSubmatch(readFile(m.LogPath(container)), -1) {
+		out = append(out, exchange{key: s[2], until: s[3]})
 	}
 	return out
 }
 
-func esc(s string) string { return html.EscapeString(s) }
+// cached is the sidecar's credential cache in its scratch volume
+// (backup-sts.sh: key, secret, session token, expiry, refresh time).
+func cached(t *testing.T, e *zkrun.Ensemble, m *zkrun.Member) (credential, time.Time) {
+	c := e.R.Container(t, "backup")
+	dir := "/scratch"
+	for _, ev := range c.Env {
+		if ev.Name == "BACKUP_SCRATCH" {
+			dir = ev.Value
+		}
+	}
+	for _, vm := range c.VolumeMounts {
+		if vm.MountPath == dir {
+			b, err := os.ReadFile(filepath.Join(m.VolumeDir(t, vm.Name), ".sts-credentials"))
+			must(t, err)
+			l := strings.Split(string(b), "\n")
+			if len(l) < 4 {
+				t.Fatalf("%s's credential cache has %d lines", m.Pod, len(l))
+			}
+			exp, err := strconv.ParseInt(l[3], 10, 64)
+			must(t, err)
+			return credential{id: l[0], secret: l[1], token: l[2]}, time.Unix(exp, 0)
+		}
+	}
+	t.Fatalf("the backup container mounts nothing at its scratch directory %s", dir)
+	return credential{}, time.Time{}
+}
 
 func randHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func randB64(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return base64.StdEncoding.EncodeToString(b)
 }
 
 // tokenID names a token in logs without printing it.
