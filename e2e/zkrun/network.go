@@ -20,7 +20,7 @@ const (
 	clientNS   = "zkclient"
 	clientAddr = subnet + ".2"
 	// TestAddr is the test process's address on the bridge, reachable from
-	// every member: servers the test itself runs (a fake S3) listen here.
+	// every member: servers the test itself runs (the backup suite's S3 server) listen here.
 	TestAddr = subnet + ".1"
 )
 
