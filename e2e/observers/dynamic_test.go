@@ -36,11 +36,7 @@ func dynamicInSandbox(t *testing.T) {
 	s := enterSuite(t, map[string]map[string]string{"zk-superuser": {"password": "observer-test-superuser"}})
 	// membership.sh asks the members by name from bash.
 	s.voters.SystemDNS(t)
-	began := time.Now()
-	s.startAll(t)
-	s.voters.WaitFormed(t, formationBound, "voters' formation")
-	s.waitObserving(t, s.observers.Members, formationBound, "initial start")
-	t.Logf("formation by reconfig: 3 voters and 2 observers members and Ready in %s", time.Since(began).Round(10*time.Millisecond))
+	t.Logf("formation by reconfig: 3 voters and 2 observers members and Ready in %s", s.form(t).Round(10*time.Millisecond))
 	s.checkPeerType(t)
 	s.requireMembership(t, []string{"1", "2", "3"}, []string{"101", "102"})
 	s.readsAndForwardedWrites(t)
@@ -59,7 +55,7 @@ func dynamicInSandbox(t *testing.T) {
 
 	// Scale-down: the StatefulSet controller deletes the highest ordinal;
 	// its preStop hook removes it from the membership before it stops.
-	began = time.Now()
+	began := time.Now()
 	if out, code, err := o1.Exec(t, 2*time.Minute, "bash", "/conf/stop.sh"); err != nil || code != 0 {
 		t.Fatalf("%s: the preStop hook failed (exit %d, %v):\n%s", o1.Pod, code, err, out)
 	}

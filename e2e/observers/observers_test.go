@@ -78,17 +78,24 @@ func enterSuite(t *testing.T, secrets map[string]map[string]string) *suite {
 func inSandbox(t *testing.T) {
 	s := enterSuite(t, nil)
 
-	// Both StatefulSets start their pods at once (Parallel).
-	began := time.Now()
-	s.startAll(t)
-	s.voters.WaitFormed(t, formationBound, "voters' formation")
-	s.waitObserving(t, s.observers.Members, formationBound, "initial start")
-	t.Logf("formation: 3 voters and 2 observers serving in %s", time.Since(began).Round(10*time.Millisecond))
+	t.Logf("formation: 3 voters and 2 observers serving in %s", s.form(t).Round(10*time.Millisecond))
 
 	s.checkPeerType(t)
 	s.readsAndForwardedWrites(t)
 	s.observersDown(t)
 	s.votersDown(t)
+}
+
+// form starts every member at once (both StatefulSets are Parallel) and
+// waits until the voters have formed and every observer observes and is
+// Ready; it returns how long that took.
+func (s *suite) form(t *testing.T) time.Duration {
+	t.Helper()
+	began := time.Now()
+	s.startAll(t)
+	s.voters.WaitFormed(t, formationBound, "voters' formation")
+	s.waitObserving(t, s.observers.Members, formationBound, "initial start")
+	return time.Since(began)
 }
 
 func (s *suite) startAll(t *testing.T) {
