@@ -4,8 +4,8 @@ package observers
 
 import (
 	"path/filepath"
-	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -71,11 +71,9 @@ func dynamicInSandbox(t *testing.T) {
 	}
 }
 
-// serverLine is a line of the `conf` word's membership: id and role.
-var serverLine = regexp.MustCompile(`(?m)^server\.(\d+)=[^;\n]*:(participant|observer)(;|$)`)
-
 // requireMembership: every running member serves the membership with
-// exactly these voters and observers (ids, sorted as strings).
+// exactly these voters and observers (ids, sorted as strings). The conf
+// word's server lines are read with zkrun's zoo.cfg parser.
 func (s *suite) requireMembership(t *testing.T, voters, observers []string) {
 	t.Helper()
 	var last string
@@ -86,9 +84,20 @@ func (s *suite) requireMembership(t *testing.T, voters, observers []string) {
 				last = m.Pod + ": " + err.Error()
 				return false
 			}
+			var lines []string
+			for _, l := range strings.Split(conf, "\n") {
+				if strings.HasPrefix(l, "server.") {
+					lines = append(lines, l)
+				}
+			}
+			members, err := zkrun.ParseZooCfg(strings.Join(lines, "\n"))
+			if err != nil {
+				last = m.Pod + ": " + err.Error()
+				return false
+			}
 			got := map[string][]string{}
-			for _, g := range serverLine.FindAllStringSubmatch(conf, -1) {
-				got[g[2]] = append(got[g[2]], g[1])
+			for _, sv := range members.Servers {
+				got[sv.Role] = append(got[sv.Role], strconv.Itoa(sv.ID))
 			}
 			slices.Sort(got["participant"])
 			slices.Sort(got["observer"])

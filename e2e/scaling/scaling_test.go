@@ -144,7 +144,9 @@ func listSettled(t *testing.T, cp string, i int, path string) (map[string]bool, 
 		}
 		msg, _, _ := strings.Cut(err.Error(), "\n")
 		t.Logf("try %d: %s", try, msg)
-		time.Sleep(5 * time.Second)
+		if try < 3 {
+			time.Sleep(5 * time.Second)
+		}
 	}
 	return nil, err
 }

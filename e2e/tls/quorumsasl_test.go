@@ -30,12 +30,17 @@ func checkQuorumSASL(t *testing.T, e *zkrun.Ensemble) {
 	}
 }
 
-func TestQuorumSASL(t *testing.T) {
-	if zkrun.InSandbox() {
-		quorumSASLInSandbox(t)
+func TestQuorumSASL(t *testing.T) { runRendered(t, "quorum-sasl.yaml", quorumSASLInSandbox) }
+
+// runRendered is a real-member test without certificates: on the host it
+// renders spec and runs the test again in the sandbox, where inside runs
+// on that output.
+func runRendered(t *testing.T, spec string, inside func(*testing.T)) {
+	t.Helper()
+	if zkrun.Sandboxed(t, inside) {
 		return
 	}
-	out := render(t, "quorum-sasl.yaml")
+	out := render(t, spec)
 	zkrun.ReexecParallel(t, sandboxCase{Output: string(out)}, zkrun.Parse(t, out))
 }
 
@@ -143,11 +148,7 @@ func TestQuorumSASLMigration(t *testing.T) {
 // previous), with writes going on, then checks that the previous
 // credentials no longer get a member in.
 func TestQuorumPasswordRotation(t *testing.T) {
-	if zkrun.Sandboxed(t, passwordRotationInSandbox) {
-		return
-	}
-	out := render(t, "quorum-sasl.yaml")
-	zkrun.ReexecParallel(t, sandboxCase{Output: string(out)}, zkrun.Parse(t, out))
+	runRendered(t, "quorum-sasl.yaml", passwordRotationInSandbox)
 }
 
 func passwordRotationInSandbox(t *testing.T) {
